@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Every failure the API returns has this body (DESIGN.md, Contracts). */
+export const ErrorDetail = z.object({
+  field: z.string().optional(),
+  message: z.string(),
+});
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
+
+export const ErrorBody = z.object({
+  error: z.string(),
+  code: z.string(),
+  details: z.array(ErrorDetail).optional(),
+  requestId: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const SuccessResponse = z.object({ success: z.boolean() });
+export type SuccessResponse = z.infer<typeof SuccessResponse>;
+
+export const Pagination = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type Pagination = z.infer<typeof Pagination>;
+
+export const IdParams = z.object({ id: z.uuid() });
+
+export const HealthStatus = z.enum(['OK', 'ERROR', 'DISABLED']);
+export const HealthResponse = z.object({
+  status: z.enum(['OK', 'DEGRADED']),
+  uptime: z.number(),
+  timestamp: z.number(),
+  services: z.object({
+    database: HealthStatus,
+    redis: HealthStatus,
+    carrier: HealthStatus,
+  }),
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;
