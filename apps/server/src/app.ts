@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Config } from './config/env.js';
+import { registerAuthModule } from './modules/auth/index.js';
+import { createTokenSigner } from './platform/auth/access-tokens.js';
+import { createCipher, parseKeyring } from './platform/crypto.js';
+import type { DatabaseHandle } from './platform/db/client.js';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './platform/email/mailer.js';
+import { AppError } from './platform/errors.js';
+import { registerAuthentication } from './platform/http/authenticate.js';
+import { registerErrorHandler } from './platform/http/error-handler.js';
+import { registerHealth } from './platform/http/health.js';
+import { registerMetrics } from './platform/http/metrics.js';
+import { registerOpenApi } from './platform/http/openapi.js';
+import { registerWebApp } from './platform/http/web-app.js';
+import { loggerOptions } from './platform/logger.js';
+import { attachRealtime } from './platform/realtime/socket-server.js';
+import type { Secrets } from './platform/secrets.js';
+
+export interface AppDeps {
+  database: DatabaseHandle;
+  redis?: Redis | undefined;
+  secrets: Secrets;
+  /** Tests pass their own; otherwise SMTP when SMTP_URL is set, else the outbox. */
+  mailer?: Mailer;
+  clock?: () => Date;
+  webDistDir?: string;
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Platform plugins, then modules. main.ts and the tests both build the app here. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? (() => new Date());
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    // A caller's id is kept only if it looks like one, so log lines cannot be forged through it.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestTimeout: 30_000,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'", ...config.corsOrigins],
+        'media-src': ["'self'", 'blob:'],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.length ? [...config.corsOrigins] : false,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'commpro:rl:' } : {}),
+    // Static assets of the web app are not API traffic.
+    allowList: (request) => !request.url.startsWith('/api') && request.routeOptions.url !== undefined,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        retryAfter: context.ttl / 1000,
+      }),
+  });
+
+  await registerOpenApi(app, config.publicUrl);
+  registerMetrics(app, { token: config.metricsToken });
+  registerHealth(app, {
+    database: () => deps.database.ping(),
+    redis: deps.redis ? async () => void (await deps.redis!.ping()) : undefined,
+    // The carrier layer registers its probe when it lands (issue 3); until then there is none to report.
+    carrier: undefined,
+  });
+
+  const signer = createTokenSigner(deps.secrets.jwtSecret, clock);
+  registerAuthentication(app, signer);
+  const realtime = attachRealtime(app, { signer, redis: deps.redis, corsOrigins: config.corsOrigins });
+  const mailer =
+    deps.mailer ??
+    (config.email.smtpUrl ? createSmtpMailer(config.email.smtpUrl, config.email.from) : createOutboxMailer(deps.database.db, app.log));
+
+  await registerAuthModule(app, {
+    db: deps.database.db,
+    signer,
+    cipher: createCipher(parseKeyring(deps.secrets.encryptionKeys)),
+    mailer,
+    realtime,
+    publicUrl: config.publicUrl,
+    loginLimit: config.loginLimit,
+    emailSendLimitPerHour: config.emailSendLimitPerHour,
+    clock,
+  });
+
+  await registerWebApp(app, deps.webDistDir ?? DEFAULT_WEB_DIST);
+  return app;
+}

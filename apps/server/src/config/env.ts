@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const postgresUrl = optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+  error: 'must be a postgres:// or postgresql:// URL',
+});
+const redisUrl = optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+  error: 'must be a redis:// or rediss:// URL',
+});
+const httpUrl = optionalString.refine((v) => v === undefined || /^https?:\/\/[^/]+/.test(v), {
+  error: 'must be an http(s):// URL',
+});
+const smtpUrl = optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
+  error: 'must be an smtp:// or smtps:// URL',
+});
+
+/** `id:base64key,...` — the first key encrypts; all of them decrypt (rotation). */
+const encryptionKeys = optionalString.refine(
+  (v) =>
+    v === undefined ||
+    v.split(',').every((entry) => {
+      const [id, key] = entry.split(':');
+      return !!id && /^[A-Za-z0-9_-]{1,32}$/.test(id) && !!key && Buffer.from(key, 'base64').length === 32;
+    }),
+  { error: 'must be a comma-separated list of id:base64 entries, each key 32 bytes' },
+);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: postgresUrl,
+    REDIS_URL: redisUrl,
+    PUBLIC_URL: httpUrl,
+    JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      error: 'must be at least 32 characters',
+    }),
+    ENCRYPTION_KEYS: encryptionKeys,
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    CORS_ORIGINS: optionalString,
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+    EMAIL_SEND_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    LOGIN_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+    TRUST_PROXY: z.stringbool().default(false),
+    METRICS_TOKEN: optionalString,
+    SMTP_URL: smtpUrl,
+    EMAIL_FROM: z.string().default('CommPro <no-reply@commpro.local>'),
+    CARRIER: z.enum(['sandbox', 'twilio']).default('sandbox'),
+    TWILIO_ACCOUNT_SID: optionalString,
+    TWILIO_AUTH_TOKEN: optionalString,
+    BILLING: z.enum(['local', 'stripe']).default('local'),
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.CARRIER === 'twilio') {
+      for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when CARRIER=twilio' });
+      }
+    }
+    if (env.BILLING === 'stripe') {
+      for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when BILLING=stripe' });
+      }
+    }
+  });
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  jwtSecret: string | undefined;
+  encryptionKeys: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  corsOrigins: readonly string[];
+  bodyLimitBytes: number;
+  rateLimit: Readonly<{ max: number; windowMs: number }>;
+  loginLimit: Readonly<{ maxFailures: number; windowMs: number }>;
+  emailSendLimitPerHour: number;
+  trustProxy: boolean;
+  metricsToken: string | undefined;
+  email: Readonly<{ smtpUrl: string | undefined; from: string }>;
+  carrier: Readonly<
+    { kind: 'sandbox' } | { kind: 'twilio'; accountSid: string; authToken: string }
+  >;
+  billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
+}>;
+
+export class ConfigError extends Error {}
+
+/** The only reader of the environment: validates every key once and returns a frozen Config. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'environment');
+      const got = source[key];
+      return `${key} ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  const config: Config = {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    dataDir: path.resolve(env.DATA_DIR),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    jwtSecret: env.JWT_SECRET,
+    encryptionKeys: env.ENCRYPTION_KEYS,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    loginLimit: { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: env.LOGIN_FAILURE_WINDOW_MS },
+    emailSendLimitPerHour: env.EMAIL_SEND_LIMIT_PER_HOUR,
+    trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN,
+    email: { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM },
+    carrier:
+      env.CARRIER === 'twilio'
+        ? { kind: 'twilio', accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN! }
+        : { kind: 'sandbox' },
+    billing:
+      env.BILLING === 'stripe'
+        ? { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY!, webhookSecret: env.STRIPE_WEBHOOK_SECRET! }
+        : { kind: 'local' },
+  };
+  return Object.freeze(config);
+}

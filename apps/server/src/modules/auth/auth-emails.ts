@@ -1,0 +1,29 @@
+import type { Email } from '../../platform/email/mailer.js';
+
+const signature = '\n\n— CommPro';
+
+export function verificationEmail(to: string, link: string): Email {
+  return {
+    to,
+    subject: 'Confirm your email address',
+    text: `Welcome to CommPro.\n\nConfirm your email address by opening this link (valid 24 hours):\n${link}${signature}`,
+    link,
+  };
+}
+
+export function passwordResetEmail(to: string, link: string): Email {
+  return {
+    to,
+    subject: 'Reset your CommPro password',
+    text: `Someone asked to reset the password of this account. If it was you, open this link within an hour:\n${link}\n\nIf it was not you, ignore this email: your password stays the same.${signature}`,
+    link,
+  };
+}
+
+export function securityNoticeEmail(to: string, what: string): Email {
+  return {
+    to,
+    subject: `Security notice: ${what}`,
+    text: `${what} on your CommPro account just now.\n\nIf this was not you, reset your password at once and contact support.${signature}`,
+  };
+}

@@ -1,0 +1,5 @@
+/** Every table, for drizzle-kit and the typed client. Each module owns its own table file. */
+export * from '../../modules/auth/auth.table.js';
+export * from '../../modules/notifications/notifications.table.js';
+export * from '../webhooks/webhook-logs.table.js';
+export * from '../email/email-outbox.table.js';

@@ -1,0 +1,40 @@
+import type { UserRole } from '@commpro/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessClaims, TokenSigner } from '../auth/access-tokens.js';
+import { AppError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** onRequest hook: requires a valid access JWT and sets request.auth. */
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireRole: (role: UserRole) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+  interface FastifyRequest {
+    auth: AccessClaims | null;
+  }
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer ([^\s]+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** The caller, for handlers behind app.authenticate. */
+export function caller(request: FastifyRequest): AccessClaims {
+  if (!request.auth) throw new AppError('UNAUTHORIZED', 'Authentication required');
+  return request.auth;
+}
+
+export function registerAuthentication(app: FastifyInstance, signer: TokenSigner): void {
+  app.decorateRequest('auth', null);
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw new AppError('UNAUTHORIZED', 'Authentication required');
+    request.auth = await signer.verifyAccess(token);
+  });
+
+  app.decorate('requireRole', (role: UserRole) => async (request: FastifyRequest) => {
+    if (caller(request).role !== role) throw new AppError('FORBIDDEN', 'You do not have access to this resource');
+  });
+}

@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import type { LoggerOptions } from 'pino';
+
+/**
+ * Secrets and message content must never reach the logs. Request bodies are
+ * not logged at all; these paths cover anything a handler logs by mistake.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-twilio-signature"]',
+  'req.headers["stripe-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.passwordHash',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.challengeToken',
+  '*.code',
+  '*.secret',
+  '*.twoFaSecret',
+  '*.backupCodes',
+  '*.body',
+  '*.Body',
+  '*.text',
+  '*.html',
+];
+
+/**
+ * Logs the route pattern rather than the raw URL: paths and query strings can
+ * carry tokens (verify-email/:token) or phone numbers.
+ */
+function serializeRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.routeOptions?.url ?? request.url.split('?')[0],
+    remoteAddress: request.ip,
+  };
+}
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { req: serializeRequest as never },
+  };
+}
