@@ -99,7 +99,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const realtime = attachRealtime(app, { signer, redis: deps.redis, corsOrigins: config.corsOrigins });
   const mailer =
     deps.mailer ??
-    (config.email.smtpUrl ? createSmtpMailer(config.email.smtpUrl, config.email.from) : createOutboxMailer(deps.database.db, app.log));
+    (config.email.smtpUrl
+      ? createSmtpMailer(config.email.smtpUrl, config.email.from)
+      : createOutboxMailer(deps.database.db, app.log));
 
   await registerAuthModule(app, {
     db: deps.database.db,

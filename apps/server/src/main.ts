@@ -43,7 +43,12 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
-    { database: database.driver, redis: redis ? 'on' : 'off', carrier: config.carrier.kind, billing: config.billing.kind },
+    {
+      database: database.driver,
+      redis: redis ? 'on' : 'off',
+      carrier: config.carrier.kind,
+      billing: config.billing.kind,
+    },
     `CommPro ready on ${config.publicUrl}`,
   );
 }

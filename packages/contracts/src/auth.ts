@@ -4,7 +4,11 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 
 /** Emails are compared and stored trimmed and lower-cased. */
-export const Email = z.string().trim().toLowerCase().pipe(z.email({ error: 'Enter a valid email address' }).max(255));
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'Enter a valid email address' }).max(255));
 
 /** Length rules live here so the web form and the API agree; the common-password check is server-side. */
 export const NewPassword = z

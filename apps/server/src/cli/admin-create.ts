@@ -25,7 +25,9 @@ async function main(): Promise<number> {
   const generated = values.password === undefined;
   const password = values.password ?? randomBytes(18).toString('base64url');
   const lengthCheck = NewPassword.safeParse(password);
-  const weakness = lengthCheck.success ? passwordWeakness(password, { email: email.data }) : lengthCheck.error.issues[0]?.message;
+  const weakness = lengthCheck.success
+    ? passwordWeakness(password, { email: email.data })
+    : lengthCheck.error.issues[0]?.message;
   if (weakness) {
     console.error(`Password refused: ${weakness}`);
     return 2;
@@ -42,7 +44,12 @@ async function main(): Promise<number> {
       console.log(`${email.data} already had an account; it is now an administrator (password unchanged).`);
       return 0;
     }
-    await repo.insertUser({ email: email.data, passwordHash: await hashPassword(password), role: 'ADMIN', emailVerified: true });
+    await repo.insertUser({
+      email: email.data,
+      passwordHash: await hashPassword(password),
+      role: 'ADMIN',
+      emailVerified: true,
+    });
     console.log(`Administrator ${email.data} created.`);
     if (generated) console.log(`Password (shown once, change it after logging in): ${password}`);
     return 0;

@@ -48,12 +48,21 @@ const EnvSchema = z
     ENCRYPTION_KEYS: encryptionKeys,
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CORS_ORIGINS: optionalString,
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
     EMAIL_SEND_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-    LOGIN_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+    LOGIN_FAILURE_WINDOW_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * 60_000),
     TRUST_PROXY: z.stringbool().default(false),
     METRICS_TOKEN: optionalString,
     SMTP_URL: smtpUrl,
@@ -97,9 +106,7 @@ export type Config = Readonly<{
   trustProxy: boolean;
   metricsToken: string | undefined;
   email: Readonly<{ smtpUrl: string | undefined; from: string }>;
-  carrier: Readonly<
-    { kind: 'sandbox' } | { kind: 'twilio'; accountSid: string; authToken: string }
-  >;
+  carrier: Readonly<{ kind: 'sandbox' } | { kind: 'twilio'; accountSid: string; authToken: string }>;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
 }>;
 

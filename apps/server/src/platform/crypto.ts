@@ -47,7 +47,13 @@ export function createCipher(keyring: Keyring): Cipher {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return ['v1', keyring.activeKeyId, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        'v1',
+        keyring.activeKeyId,
+        iv.toString('base64url'),
+        tag.toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     decrypt(sealed) {
       const [version, keyId, iv, tag, body] = sealed.split('.');

@@ -15,7 +15,8 @@ export interface Secrets {
  */
 export function resolveSecrets(config: Config): Secrets {
   return {
-    jwtSecret: config.jwtSecret ?? loadOrCreate(config.dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url')),
+    jwtSecret:
+      config.jwtSecret ?? loadOrCreate(config.dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url')),
     encryptionKeys:
       config.encryptionKeys ??
       loadOrCreate(config.dataDir, 'encryption-keys', () => `local1:${randomBytes(32).toString('base64')}`),

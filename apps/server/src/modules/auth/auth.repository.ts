@@ -217,7 +217,9 @@ export function createAuthRepository(db: Database) {
 
     async recordFailure(keyHash: string, now: Date, pruneBefore: Date): Promise<void> {
       await db.insert(authFailures).values({ keyHash, createdAt: now });
-      await db.delete(authFailures).where(and(eq(authFailures.keyHash, keyHash), lt(authFailures.createdAt, pruneBefore)));
+      await db
+        .delete(authFailures)
+        .where(and(eq(authFailures.keyHash, keyHash), lt(authFailures.createdAt, pruneBefore)));
     },
 
     async clearFailures(keyHash: string): Promise<void> {

@@ -147,7 +147,15 @@ export async function authRoutes(fastify: FastifyInstance, { service, emailSendL
 
     app.post(
       '/logout',
-      { schema: { tags, security: bearer, summary: 'End this session', body: LogoutBody, response: { 200: SuccessResponse, ...errors } } },
+      {
+        schema: {
+          tags,
+          security: bearer,
+          summary: 'End this session',
+          body: LogoutBody,
+          response: { 200: SuccessResponse, ...errors },
+        },
+      },
       async (request) => {
         await service.logout(caller(request), request.body.refreshToken);
         return ok;
@@ -163,7 +171,13 @@ export async function authRoutes(fastify: FastifyInstance, { service, emailSendL
     app.put(
       '/me',
       {
-        schema: { tags, security: bearer, summary: 'Update the profile', body: UpdateMeBody, response: { 200: User, ...errors } },
+        schema: {
+          tags,
+          security: bearer,
+          summary: 'Update the profile',
+          body: UpdateMeBody,
+          response: { 200: User, ...errors },
+        },
       },
       async (request) => service.updateMe(caller(request), request.body),
     );
@@ -188,7 +202,12 @@ export async function authRoutes(fastify: FastifyInstance, { service, emailSendL
     app.post(
       '/send-verification',
       {
-        schema: { tags, security: bearer, summary: 'Email a new verification link', response: { 200: SuccessResponse, ...errors } },
+        schema: {
+          tags,
+          security: bearer,
+          summary: 'Email a new verification link',
+          response: { 200: SuccessResponse, ...errors },
+        },
       },
       async (request) => {
         await service.sendVerification(caller(request));

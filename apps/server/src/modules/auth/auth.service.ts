@@ -200,7 +200,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       const key = `login:${input.email}`;
       await failures.assertAllowed(key);
       const user = await repo.findUserByEmail(input.email);
-      const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDecoy(input.password);
+      const valid = user
+        ? await verifyPassword(user.passwordHash, input.password)
+        : await verifyAgainstDecoy(input.password);
       if (!user || !valid) {
         await failures.recordFailure(key);
         throw invalidCredentials();
@@ -228,7 +230,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await repo.findUserById(challenge.subject);
       if (!user || !user.isActive || !user.twoFaEnabled) throw expiredChallenge();
       await requireSecondFactor(user, input.code, true);
-      return startSession(user, { ...client, deviceId: challenge.data.deviceId, deviceName: challenge.data.deviceName });
+      return startSession(user, {
+        ...client,
+        deviceId: challenge.data.deviceId,
+        deviceName: challenge.data.deviceName,
+      });
     },
 
     async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
@@ -349,7 +355,8 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async enableTwoFactor(auth: AccessClaims): Promise<Enable2faResponse> {
       const user = await requireUser(auth.userId);
-      if (user.twoFaEnabled) throw new AppError('TWO_FACTOR_ALREADY_ENABLED', 'Two-factor authentication is already on');
+      if (user.twoFaEnabled)
+        throw new AppError('TWO_FACTOR_ALREADY_ENABLED', 'Two-factor authentication is already on');
       const setup = await createTotpSetup(user.email);
       const backupCodes = generateBackupCodes();
       await repo.updateUser(user.id, { twoFaSecret: cipher.encrypt(setup.secret), twoFaLastStep: null });
@@ -362,7 +369,8 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async confirmTwoFactor(auth: AccessClaims, code: string): Promise<void> {
       const user = await requireUser(auth.userId);
-      if (user.twoFaEnabled) throw new AppError('TWO_FACTOR_ALREADY_ENABLED', 'Two-factor authentication is already on');
+      if (user.twoFaEnabled)
+        throw new AppError('TWO_FACTOR_ALREADY_ENABLED', 'Two-factor authentication is already on');
       if (!user.twoFaSecret) throw new AppError('TWO_FACTOR_NOT_ENABLED', 'Start two-factor setup first');
       await requireSecondFactor(user, code, false);
       await repo.updateUser(user.id, { twoFaEnabled: true });

@@ -26,7 +26,10 @@ export const notifications = pgTable(
     pushSentAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt), index('notifications_read_idx').on(t.read)],
+  (t) => [
+    index('notifications_user_created_idx').on(t.userId, t.createdAt),
+    index('notifications_read_idx').on(t.read),
+  ],
 );
 
 /** WEB is ours (browser push, VAPID); the seed knew only the mobile platforms. */

@@ -26,7 +26,11 @@ export interface DatabaseHandle {
 /** Resolved from this file so it holds for src/ (tests) and dist/ (runtime) alike. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
-export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string; poolSize?: number }): DatabaseHandle {
+export function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+}): DatabaseHandle {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : openPglite(path.join(options.dataDir, 'pglite'));

@@ -54,7 +54,9 @@ export function toAppError(error: unknown): AppError | undefined {
 
 function isUniqueViolation(error: Error): boolean {
   const causes: unknown[] = [error, error.cause];
-  return causes.some((c) => typeof c === 'object' && c !== null && (c as { code?: unknown }).code === PG_UNIQUE_VIOLATION);
+  return causes.some(
+    (c) => typeof c === 'object' && c !== null && (c as { code?: unknown }).code === PG_UNIQUE_VIOLATION,
+  );
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {

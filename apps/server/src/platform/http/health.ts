@@ -35,11 +35,19 @@ export function registerHealth(app: FastifyInstance, probes: HealthProbes): void
   app.withTypeProvider<ZodTypeProvider>().get(
     '/health',
     {
-      schema: { tags: ['platform'], summary: 'Health of the API and its dependencies', response: { 200: HealthResponse, 503: HealthResponse } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Health of the API and its dependencies',
+        response: { 200: HealthResponse, 503: HealthResponse },
+      },
       config: { rateLimit: false },
     },
     async (_request, reply) => {
-      const [database, redis, carrier] = await Promise.all([run(probes.database), run(probes.redis), run(probes.carrier)]);
+      const [database, redis, carrier] = await Promise.all([
+        run(probes.database),
+        run(probes.redis),
+        run(probes.carrier),
+      ]);
       const services = { database, redis, carrier };
       const degraded = Object.values(services).includes('ERROR');
       return reply.status(degraded ? 503 : 200).send({
