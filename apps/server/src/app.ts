@@ -77,6 +77,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowMs,
     ...(deps.redis ? { redis: deps.redis, nameSpace: 'commpro:rl:' } : {}),
+    // A Redis outage must not take the whole API down; /health reports it.
+    skipOnError: true,
     // Static assets of the web app are not API traffic.
     allowList: (request) => !request.url.startsWith('/api') && request.routeOptions.url !== undefined,
     errorResponseBuilder: (_request, context) =>
