@@ -64,6 +64,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         'img-src': ["'self'", 'data:', 'blob:'],
         'connect-src': ["'self'", ...config.corsOrigins],
         'media-src': ["'self'", 'blob:'],
+        // Served over plain HTTP (local use), upgrading would break every asset.
+        'upgrade-insecure-requests': config.publicUrl.startsWith('https://') ? [] : null,
       },
     },
   });

@@ -1,4 +1,3 @@
-import type { UserRole } from '@commpro/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessClaims, TokenSigner } from '../auth/access-tokens.js';
 import { AppError } from '../errors.js';
@@ -7,7 +6,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: requires a valid access JWT and sets request.auth. */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    requireRole: (role: UserRole) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
     auth: AccessClaims | null;
@@ -32,9 +30,5 @@ export function registerAuthentication(app: FastifyInstance, signer: TokenSigner
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new AppError('UNAUTHORIZED', 'Authentication required');
     request.auth = await signer.verifyAccess(token);
-  });
-
-  app.decorate('requireRole', (role: UserRole) => async (request: FastifyRequest) => {
-    if (caller(request).role !== role) throw new AppError('FORBIDDEN', 'You do not have access to this resource');
   });
 }

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.js';
+
+/** The error an operator sees for this environment; fails the test if none is thrown. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+const key32 = () => randomBytes(32).toString('base64');
+
+describe('loadConfig defaults', () => {
+  it('runs with an empty environment: port 3000, ./data, sandbox carrier, local billing, 100 requests a minute', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.carrier).toEqual({ kind: 'sandbox' });
+    expect(config.billing).toEqual({ kind: 'local' });
+    expect(config.rateLimit).toEqual({ max: 100, windowMs: 60_000 });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('resolves a relative DATA_DIR to an absolute path', () => {
+    expect(loadConfig({ DATA_DIR: 'var/commpro' }).dataDir).toBe(path.resolve('var/commpro'));
+  });
+
+  it('returns a frozen config', () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+
+  it('treats every empty-string variable as unset (a blank line in .env or docker-compose keeps the default)', () => {
+    const blank = Object.fromEntries(
+      [
+        'NODE_ENV',
+        'PORT',
+        'HOST',
+        'DATA_DIR',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'PUBLIC_URL',
+        'JWT_SECRET',
+        'ENCRYPTION_KEYS',
+        'LOG_LEVEL',
+        'CORS_ORIGINS',
+        'BODY_LIMIT_BYTES',
+        'RATE_LIMIT_MAX',
+        'RATE_LIMIT_WINDOW_MS',
+        'EMAIL_SEND_LIMIT_PER_HOUR',
+        'LOGIN_MAX_FAILURES',
+        'LOGIN_FAILURE_WINDOW_MS',
+        'TRUST_PROXY',
+        'METRICS_TOKEN',
+        'SMTP_URL',
+        'EMAIL_FROM',
+        'CARRIER',
+        'BILLING',
+      ].map((k) => [k, '']),
+    );
+    expect(loadConfig(blank)).toEqual(loadConfig({}));
+  });
+
+  it('treats an empty PORT as unset rather than as port 0 (a random port)', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(loadConfig({ PORT: '  ' }).port).toBe(3000);
+  });
+
+  it('treats an empty DATA_DIR as unset rather than as the current directory', () => {
+    expect(loadConfig({ DATA_DIR: '' }).dataDir).toBe(path.resolve('data'));
+  });
+});
+
+describe('loadConfig parsing', () => {
+  it('reads a full production-like environment', () => {
+    const keys = `k2:${key32()},k1:${key32()}`;
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db:5432/commpro',
+      REDIS_URL: 'rediss://cache:6380',
+      PUBLIC_URL: 'https://api.example.com/',
+      JWT_SECRET: 'x'.repeat(32),
+      ENCRYPTION_KEYS: keys,
+      CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
+      RATE_LIMIT_MAX: '500',
+      RATE_LIMIT_WINDOW_MS: '10000',
+      TRUST_PROXY: 'true',
+      CARRIER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'tok',
+      BILLING: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_1',
+      STRIPE_WEBHOOK_SECRET: 'whsec_1',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/commpro');
+    expect(config.redisUrl).toBe('rediss://cache:6380');
+    expect(config.publicUrl).toBe('https://api.example.com');
+    expect(config.encryptionKeys).toBe(keys);
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
+    expect(config.rateLimit).toEqual({ max: 500, windowMs: 10_000 });
+    expect(config.trustProxy).toBe(true);
+    expect(config.carrier).toEqual({ kind: 'twilio', accountSid: 'AC123', authToken: 'tok' });
+    expect(config.billing).toEqual({ kind: 'stripe', secretKey: 'sk_test_1', webhookSecret: 'whsec_1' });
+  });
+});
+
+describe('loadConfig errors', () => {
+  it('rejects a bad PORT with one line naming PORT and the value given', () => {
+    const error = configError({ PORT: 'abc' });
+    expect(error.message).not.toContain('\n');
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain('"abc"');
+  });
+
+  it.each(['70000', '-1', '3000.5', '80abc'])('rejects PORT=%s', (port) => {
+    const error = configError({ PORT: port });
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain(port);
+  });
+
+  it('keeps the message on one line even when the bad value contains a newline', () => {
+    const error = configError({ PORT: '80\n81' });
+    expect(error.message).toContain('PORT');
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('names every bad variable in the same single line', () => {
+    const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', RATE_LIMIT_MAX: '0', CARRIER: 'carrier-pigeon' });
+    expect(error.message.split('\n')).toHaveLength(1);
+    for (const expected of ['PORT', '"abc"', 'LOG_LEVEL', '"loud"', 'RATE_LIMIT_MAX', '"0"', 'CARRIER', '"carrier-pigeon"']) {
+      expect(error.message).toContain(expected);
+    }
+  });
+
+  it('requires both Twilio credentials with CARRIER=twilio', () => {
+    const error = configError({ CARRIER: 'twilio' });
+    expect(error.message).toContain('TWILIO_ACCOUNT_SID');
+    expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+    const onlySid = configError({ CARRIER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' });
+    expect(onlySid.message).not.toContain('TWILIO_ACCOUNT_SID');
+    expect(onlySid.message).toContain('TWILIO_AUTH_TOKEN');
+  });
+
+  it('requires both Stripe keys with BILLING=stripe', () => {
+    const error = configError({ BILLING: 'stripe' });
+    expect(error.message).toContain('STRIPE_SECRET_KEY');
+    expect(error.message).toContain('STRIPE_WEBHOOK_SECRET');
+  });
+
+  it('does not accept blank credentials as given', () => {
+    const error = configError({ CARRIER: 'twilio', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '   ' });
+    expect(error.message).toContain('TWILIO_ACCOUNT_SID');
+    expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://localhost/commpro'],
+    ['DATABASE_URL', 'localhost:5432'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['PUBLIC_URL', 'api.example.com'],
+    ['SMTP_URL', 'mail.example.com:587'],
+    ['JWT_SECRET', 'x'.repeat(31)],
+    ['ENCRYPTION_KEYS', 'no-colon'],
+    ['ENCRYPTION_KEYS', `k1:${randomBytes(16).toString('base64')}`],
+    ['ENCRYPTION_KEYS', `k1:${key32()},broken`],
+    ['ENCRYPTION_KEYS', `bad id!:${key32()}`],
+    ['LOG_LEVEL', 'verbose'],
+    ['TRUST_PROXY', 'maybe'],
+    ['BODY_LIMIT_BYTES', '10'],
+    ['RATE_LIMIT_WINDOW_MS', '10'],
+  ])('rejects %s=%s and names it', (key, value) => {
+    const error = configError({ [key]: value });
+    expect(error.message).toMatch(new RegExp(`\\b${key}\\b`));
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('accepts a JWT_SECRET of exactly 32 characters and several 32-byte encryption keys', () => {
+    const config = loadConfig({ JWT_SECRET: 'y'.repeat(32), ENCRYPTION_KEYS: `a:${key32()},b_2:${key32()}` });
+    expect(config.jwtSecret).toHaveLength(32);
+  });
+});
