@@ -1,0 +1,57 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { AppearanceSection } from '../features/account/AppearanceSection';
+import { ProfileSection } from '../features/account/ProfileSection';
+import { SecuritySection } from '../features/account/SecuritySection';
+import { SettingsLayout } from '../features/account/SettingsLayout';
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
+import { LoginPage } from '../features/auth/LoginPage';
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
+import { SignUpPage } from '../features/auth/SignUpPage';
+import { TwoFactorPage } from '../features/auth/TwoFactorPage';
+import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
+import { CallsPage } from '../features/calls/CallsPage';
+import { ContactsPage } from '../features/contacts/ContactsPage';
+import { MessagesPage } from '../features/messages/MessagesPage';
+import { AppShell } from './AppShell';
+import { PublicOnly, RequireAuth } from './guards';
+import { NotFoundPage } from './NotFoundPage';
+
+export const router = createBrowserRouter([
+  {
+    element: <PublicOnly />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      { path: '/login/2fa', element: <TwoFactorPage /> },
+      { path: '/signup', element: <SignUpPage /> },
+      { path: '/forgot-password', element: <ForgotPasswordPage /> },
+    ],
+  },
+  // Reached from email links, signed in or not.
+  { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/verify-email/:token', element: <VerifyEmailPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { path: '/', element: <Navigate to="/messages" replace /> },
+          { path: '/messages', element: <MessagesPage /> },
+          { path: '/calls', element: <CallsPage /> },
+          { path: '/contacts', element: <ContactsPage /> },
+          {
+            path: '/settings',
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <ProfileSection /> },
+              { path: 'profile', element: <ProfileSection /> },
+              { path: 'security', element: <SecuritySection /> },
+              { path: 'appearance', element: <AppearanceSection /> },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <NotFoundPage /> },
+]);

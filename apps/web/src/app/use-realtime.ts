@@ -1,0 +1,75 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@commpro/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { queryKeys } from '../features/auth/api';
+import { useAuth } from '../features/auth/auth-context';
+import { authSession } from '../shared/api/client';
+
+/** Our session id, from the access token's claims. */
+function currentSessionId(): string | null {
+  const claims = authSession.claims();
+  const id = claims?.sid ?? claims?.sessionId;
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * One Socket.io connection while signed in. Each (re)connection asks for a
+ * fresh access token; a rejected handshake refreshes the token and retries
+ * with backoff.
+ */
+export function useRealtime(): void {
+  const { status } = useAuth();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (status !== 'signed-in') return;
+    let retries = 0;
+    let retryTimer: number | undefined;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+      path: '/socket.io',
+      auth: (callback) => {
+        authSession.getAccessToken().then(
+          (token) => callback({ token }),
+          () => callback({}),
+        );
+      },
+    });
+
+    socket.on('connect', () => {
+      retries = 0;
+    });
+
+    socket.on('connect_error', () => {
+      // socket.active: the client retries by itself (network trouble). Otherwise the server refused us.
+      if (socket.active) return;
+      const delay = Math.min(30_000, 1000 * 2 ** retries++);
+      retryTimer = window.setTimeout(() => {
+        authSession.refresh().then(
+          (token) => {
+            if (token) socket.connect();
+          },
+          () => socket.connect(),
+        );
+      }, delay);
+    });
+
+    socket.on('session:revoked', ({ sessionId }) => {
+      const ours = currentSessionId();
+      if (ours === sessionId) {
+        authSession.signOut('revoked');
+        return;
+      }
+      void queryClient.invalidateQueries({ queryKey: queryKeys.sessions });
+      // Without a session id in the token, ask the server: a refresh fails if ours was the one revoked.
+      if (!ours) {
+        authSession.refresh().catch(() => undefined);
+      }
+    });
+
+    return () => {
+      window.clearTimeout(retryTimer);
+      socket.disconnect();
+    };
+  }, [status, queryClient]);
+}

@@ -1,0 +1,17 @@
+import { useT } from '../../shared/i18n/i18n';
+import { EmptyState } from '../../shared/ui/EmptyState';
+import { MessagesIllustration } from '../../shared/ui/illustrations';
+import { Page } from '../../shared/ui/Page';
+
+export function MessagesPage() {
+  const t = useT();
+  return (
+    <Page title={t('nav.messages')}>
+      <EmptyState
+        illustration={<MessagesIllustration />}
+        title={t('messages.empty.title')}
+        text={t('messages.empty.text')}
+      />
+    </Page>
+  );
+}
