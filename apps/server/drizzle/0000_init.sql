@@ -2,7 +2,7 @@ CREATE TYPE "public"."user_role" AS ENUM('USER', 'ADMIN');--> statement-breakpoi
 CREATE TYPE "public"."user_token_purpose" AS ENUM('EMAIL_VERIFICATION', 'PASSWORD_RESET');--> statement-breakpoint
 CREATE TYPE "public"."device_platform" AS ENUM('IOS', 'ANDROID', 'WEB');--> statement-breakpoint
 CREATE TYPE "public"."notification_type" AS ENUM('CALL_MISSED', 'MESSAGE_RECEIVED', 'VOICEMAIL', 'BILLING', 'SYSTEM');--> statement-breakpoint
-CREATE TABLE "auth_failures" (
+CREATE TABLE "auth_attempts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"key_hash" varchar(64) NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -129,7 +129,7 @@ ALTER TABLE "two_fa_backup_codes" ADD CONSTRAINT "two_fa_backup_codes_user_id_us
 ALTER TABLE "user_tokens" ADD CONSTRAINT "user_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "device_tokens" ADD CONSTRAINT "device_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "auth_failures_key_created_idx" ON "auth_failures" USING btree ("key_hash","created_at");--> statement-breakpoint
+CREATE INDEX "auth_attempts_key_created_idx" ON "auth_attempts" USING btree ("key_hash","created_at");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_user_id_idx" ON "refresh_tokens" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_family_id_idx" ON "refresh_tokens" USING btree ("family_id");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_expires_at_idx" ON "refresh_tokens" USING btree ("expires_at");--> statement-breakpoint

@@ -43,8 +43,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    // A caller's id is kept only if it looks like one, so log lines cannot be forged through it.
+    // Fastify would trust the header as is; genReqId reads it and keeps it only if it looks like an id,
+    // so log lines and responses cannot be forged through it.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

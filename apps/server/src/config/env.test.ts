@@ -140,7 +140,16 @@ describe('loadConfig errors', () => {
   it('names every bad variable in the same single line', () => {
     const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', RATE_LIMIT_MAX: '0', CARRIER: 'carrier-pigeon' });
     expect(error.message.split('\n')).toHaveLength(1);
-    for (const expected of ['PORT', '"abc"', 'LOG_LEVEL', '"loud"', 'RATE_LIMIT_MAX', '"0"', 'CARRIER', '"carrier-pigeon"']) {
+    for (const expected of [
+      'PORT',
+      '"abc"',
+      'LOG_LEVEL',
+      '"loud"',
+      'RATE_LIMIT_MAX',
+      '"0"',
+      'CARRIER',
+      '"carrier-pigeon"',
+    ]) {
       expect(error.message).toContain(expected);
     }
   });
@@ -152,6 +161,20 @@ describe('loadConfig errors', () => {
     const onlySid = configError({ CARRIER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' });
     expect(onlySid.message).not.toContain('TWILIO_ACCOUNT_SID');
     expect(onlySid.message).toContain('TWILIO_AUTH_TOKEN');
+  });
+
+  it('names missing provider credentials together with the other bad values, not on the next start', () => {
+    const error = configError({ PORT: 'abc', CARRIER: 'twilio', BILLING: 'stripe' });
+    expect(error.message.split('\n')).toHaveLength(1);
+    for (const key of [
+      'PORT',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+    ]) {
+      expect(error.message).toContain(key);
+    }
   });
 
   it('requires both Stripe keys with BILLING=stripe', () => {

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
-import { authFailures, refreshTokens, twoFaBackupCodes, users, userTokens } from './auth.table.js';
+import { authAttempts, refreshTokens, twoFaBackupCodes, users, userTokens } from './auth.table.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -22,9 +22,10 @@ export function createAuthRepository(db: Database) {
       return row;
     },
 
-    async insertUser(values: NewUser): Promise<UserRow> {
-      const [row] = await db.insert(users).values(values).returning();
-      return row!;
+    /** Undefined when the email is taken, even by a sign-up racing this one. */
+    async insertUser(values: NewUser): Promise<UserRow | undefined> {
+      const [row] = await db.insert(users).values(values).onConflictDoNothing({ target: users.email }).returning();
+      return row;
     },
 
     async updateUser(id: string, patch: UserPatch): Promise<UserRow | undefined> {
@@ -122,20 +123,29 @@ export function createAuthRepository(db: Database) {
       return row?.familyId;
     },
 
-    /** The live token of each session: one row per signed-in device. */
-    async listActiveSessions(userId: string, now: Date): Promise<RefreshTokenRow[]> {
-      return db
-        .select()
-        .from(refreshTokens)
-        .where(
-          and(
-            eq(refreshTokens.userId, userId),
-            isNull(refreshTokens.rotatedAt),
-            isNull(refreshTokens.revokedAt),
-            gt(refreshTokens.expiresAt, now),
-          ),
-        )
-        .orderBy(desc(refreshTokens.createdAt));
+    /** The live token of each session (one row per signed-in device), newest use first. */
+    async listActiveSessions(
+      userId: string,
+      now: Date,
+      page: { limit: number; offset: number },
+    ): Promise<{ rows: RefreshTokenRow[]; total: number }> {
+      const live = and(
+        eq(refreshTokens.userId, userId),
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, now),
+      );
+      const [rows, [totalRow]] = await Promise.all([
+        db
+          .select()
+          .from(refreshTokens)
+          .where(live)
+          .orderBy(desc(refreshTokens.createdAt))
+          .limit(page.limit)
+          .offset(page.offset),
+        db.select({ total: count() }).from(refreshTokens).where(live),
+      ]);
+      return { rows, total: totalRow?.total ?? 0 };
     },
 
     async replaceBackupCodes(userId: string, codeHashes: string[]): Promise<void> {
@@ -207,23 +217,32 @@ export function createAuthRepository(db: Database) {
       return row.userId;
     },
 
-    async recentFailures(keyHash: string, since: Date): Promise<{ count: number; oldest: Date | undefined }> {
+    async recentAttempts(keyHash: string, since: Date): Promise<{ count: number; oldest: Date | undefined }> {
       const [row] = await db
-        .select({ count: count(), oldest: sql<string | null>`min(${authFailures.createdAt})` })
-        .from(authFailures)
-        .where(and(eq(authFailures.keyHash, keyHash), gt(authFailures.createdAt, since)));
+        .select({ count: count(), oldest: sql<string | null>`min(${authAttempts.createdAt})` })
+        .from(authAttempts)
+        .where(and(eq(authAttempts.keyHash, keyHash), gt(authAttempts.createdAt, since)));
       return { count: row?.count ?? 0, oldest: row?.oldest ? new Date(row.oldest) : undefined };
     },
 
-    async recordFailure(keyHash: string, now: Date, pruneBefore: Date): Promise<void> {
-      await db.insert(authFailures).values({ keyHash, createdAt: now });
+    /** Records an attempt and prunes this key's rows that fell out of the window. */
+    async recordAttempt(keyHash: string, now: Date, pruneBefore: Date): Promise<string> {
+      const [row] = await db
+        .insert(authAttempts)
+        .values({ keyHash, createdAt: now })
+        .returning({ id: authAttempts.id });
       await db
-        .delete(authFailures)
-        .where(and(eq(authFailures.keyHash, keyHash), lt(authFailures.createdAt, pruneBefore)));
+        .delete(authAttempts)
+        .where(and(eq(authAttempts.keyHash, keyHash), lt(authAttempts.createdAt, pruneBefore)));
+      return row!.id;
     },
 
-    async clearFailures(keyHash: string): Promise<void> {
-      await db.delete(authFailures).where(eq(authFailures.keyHash, keyHash));
+    async deleteAttempt(id: string): Promise<void> {
+      await db.delete(authAttempts).where(eq(authAttempts.id, id));
+    },
+
+    async clearAttempts(keyHash: string): Promise<void> {
+      await db.delete(authAttempts).where(eq(authAttempts.keyHash, keyHash));
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   LoginBody,
   LoginResponse,
   LogoutBody,
+  Pagination,
   RefreshBody,
   RegisterBody,
   ResetPasswordBody,
@@ -264,11 +265,16 @@ export async function authRoutes(fastify: FastifyInstance, { service, emailSendL
 
     app.get(
       '/sessions',
-      { schema: { tags, security: bearer, summary: 'Signed-in devices', response: { 200: SessionList, ...errors } } },
-      async (request) => {
-        const sessions = await service.listSessions(caller(request));
-        return { sessions, total: sessions.length };
+      {
+        schema: {
+          tags,
+          security: bearer,
+          summary: 'Signed-in devices',
+          querystring: Pagination,
+          response: { 200: SessionList, ...errors },
+        },
       },
+      async (request) => service.listSessions(caller(request), request.query),
     );
 
     app.delete(

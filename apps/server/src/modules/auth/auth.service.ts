@@ -7,7 +7,8 @@ import type {
   LoginResponse,
   RegisterBody,
   ResetPasswordBody,
-  Session,
+  Pagination,
+  SessionList,
   TokenPair,
   UpdateMeBody,
   User,
@@ -21,7 +22,7 @@ import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { passwordResetEmail, securityNoticeEmail, verificationEmail } from './auth-emails.js';
 import type { AuthRepository, UserRow } from './auth.repository.js';
 import { describeDevice } from './device.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import type { AttemptLimiter } from './attempt-limiter.js';
 import { hashPassword, passwordWeakness, verifyAgainstDecoy, verifyPassword } from './password.js';
 import {
   createTotpSetup,
@@ -50,7 +51,7 @@ export interface AuthServiceDeps {
   cipher: Cipher;
   mailer: Mailer;
   realtime: Pick<Realtime, 'endSession'>;
-  failures: FailureLimiter;
+  attempts: AttemptLimiter;
   publicUrl: string;
   clock: () => Date;
   log: { warn(obj: object, msg: string): void };
@@ -77,11 +78,14 @@ export function toUserDto(row: UserRow): User {
 }
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
-const invalidLink = () => new AppError('INVALID_LINK', 'This link is invalid or has expired');
+const invalidLink = () =>
+  new AppError('INVALID_LINK', 'This link is invalid or has expired', {
+    details: [{ field: 'token', message: 'This link is invalid or has expired' }],
+  });
 const expiredChallenge = () => new AppError('CHALLENGE_EXPIRED', 'Your sign-in has expired; log in again');
 
 export function createAuthService(deps: AuthServiceDeps) {
-  const { repo, signer, cipher, mailer, realtime, failures, clock } = deps;
+  const { repo, signer, cipher, mailer, realtime, attempts, clock } = deps;
 
   async function requireUser(userId: string): Promise<UserRow> {
     const user = await repo.findUserById(userId);
@@ -148,12 +152,11 @@ export function createAuthService(deps: AuthServiceDeps) {
   /** Guessing a code is limited like guessing a password. */
   async function requireSecondFactor(user: UserRow, code: string, allowBackup: boolean): Promise<void> {
     const key = `2fa:${user.id}`;
-    await failures.assertAllowed(key);
+    await attempts.consume(key);
     if (!(await checkSecondFactor(user, code, allowBackup))) {
-      await failures.recordFailure(key);
       throw new AppError('INVALID_2FA_CODE', 'This code is not valid (or was already used); try the current one');
     }
-    await failures.clear(key);
+    await attempts.clear(key);
   }
 
   async function sendVerificationLink(user: UserRow): Promise<void> {
@@ -177,11 +180,6 @@ export function createAuthService(deps: AuthServiceDeps) {
   return {
     async register(input: RegisterBody, client: ClientInfo): Promise<AuthResponse> {
       assertStrong(input.password, input.email, 'password');
-      if (await repo.findUserByEmail(input.email)) {
-        throw new AppError('ALREADY_EXISTS', 'An account with this email already exists', {
-          details: [{ field: 'email', message: 'An account with this email already exists' }],
-        });
-      }
       const user = await repo.insertUser({
         email: input.email,
         passwordHash: await hashPassword(input.password),
@@ -189,6 +187,11 @@ export function createAuthService(deps: AuthServiceDeps) {
         lastName: input.lastName || null,
         companyName: input.companyName || null,
       });
+      if (!user) {
+        throw new AppError('ALREADY_EXISTS', 'An account with this email already exists', {
+          details: [{ field: 'email', message: 'An account with this email already exists' }],
+        });
+      }
       // The account exists either way; the user can ask for another link.
       await sendVerificationLink(user).catch((err: unknown) => {
         deps.log.warn({ err, userId: user.id }, 'verification email failed');
@@ -198,17 +201,14 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async login(input: LoginBody, client: ClientInfo): Promise<LoginResponse> {
       const key = `login:${input.email}`;
-      await failures.assertAllowed(key);
+      await attempts.consume(key);
       const user = await repo.findUserByEmail(input.email);
       const valid = user
         ? await verifyPassword(user.passwordHash, input.password)
         : await verifyAgainstDecoy(input.password);
-      if (!user || !valid) {
-        await failures.recordFailure(key);
-        throw invalidCredentials();
-      }
+      if (!user || !valid) throw invalidCredentials();
       if (!user.isActive) throw new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact support');
-      await failures.clear(key);
+      await attempts.clear(key);
 
       if (user.twoFaEnabled) {
         const challengeToken = await signer.signPurpose(
@@ -277,7 +277,12 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async updateMe(auth: AccessClaims, patch: UpdateMeBody): Promise<User> {
       await requireUser(auth.userId);
-      const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      // An emptied field is cleared, as at sign-up.
+      const values = Object.fromEntries(
+        Object.entries(patch)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, v === '' ? null : v]),
+      );
       const updated = Object.keys(values).length ? await repo.updateUser(auth.userId, values) : undefined;
       return toUserDto(updated ?? (await requireUser(auth.userId)));
     },
@@ -285,14 +290,13 @@ export function createAuthService(deps: AuthServiceDeps) {
     async changePassword(auth: AccessClaims, input: ChangePasswordBody): Promise<void> {
       const user = await requireUser(auth.userId);
       const key = `password:${user.id}`;
-      await failures.assertAllowed(key);
+      await attempts.consume(key);
       if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        await failures.recordFailure(key);
         throw new AppError('INVALID_CREDENTIALS', 'Your current password is incorrect', {
           details: [{ field: 'currentPassword', message: 'Your current password is incorrect' }],
         });
       }
-      await failures.clear(key);
+      await attempts.clear(key);
       if (input.newPassword === input.currentPassword) {
         throw validationError('newPassword', 'Choose a password different from your current one');
       }
@@ -307,8 +311,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (user.emailVerified) throw new AppError('CONFLICT', 'Your email address is already verified');
       // Each send costs an email: limited like a guess.
       const key = `verify-mail:${user.id}`;
-      await failures.assertAllowed(key);
-      await failures.recordFailure(key);
+      await attempts.consume(key);
       await sendVerificationLink(user);
     },
 
@@ -321,13 +324,13 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Always succeeds, so the answer never tells whether the email has an account. */
     async forgotPassword(email: string): Promise<void> {
       const key = `reset-mail:${email}`;
-      const allowed = await failures.assertAllowed(key).then(
+      const user = await repo.findUserByEmail(email);
+      if (!user || !user.isActive) return;
+      const allowed = await attempts.consume(key).then(
         () => true,
         () => false,
       );
-      const user = await repo.findUserByEmail(email);
-      if (!allowed || !user || !user.isActive) return;
-      await failures.recordFailure(key);
+      if (!allowed) return;
       const token = randomToken(32);
       await repo.insertUserToken({
         userId: user.id,
@@ -349,7 +352,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       // The link proves the mailbox, so it also verifies the address.
       await repo.updateUser(user.id, { passwordHash: await hashPassword(input.newPassword), emailVerified: true });
       await endSessions(await repo.revokeOtherSessions(user.id, undefined, clock()));
-      await failures.clear(`login:${user.email}`);
+      await attempts.clear(`login:${user.email}`);
       await notify(user, 'Your password was reset');
     },
 
@@ -386,9 +389,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       await notify(user, 'Two-factor authentication was turned off');
     },
 
-    async listSessions(auth: AccessClaims): Promise<Session[]> {
-      const rows = await repo.listActiveSessions(auth.userId, clock());
-      return rows.map((row) => ({
+    async listSessions(auth: AccessClaims, page: Pagination): Promise<SessionList> {
+      const { rows, total } = await repo.listActiveSessions(auth.userId, clock(), page);
+      const sessions = rows.map((row) => ({
         id: row.familyId,
         deviceId: row.deviceId,
         deviceName: row.deviceName,
@@ -399,6 +402,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         expiresAt: row.expiresAt.toISOString(),
         current: row.familyId === auth.sessionId,
       }));
+      return { sessions, total };
     },
 
     async revokeSession(auth: AccessClaims, sessionId: string): Promise<void> {

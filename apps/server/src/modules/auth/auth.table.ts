@@ -101,16 +101,17 @@ export const twoFaBackupCodes = pgTable(
 );
 
 /**
- * Failed secret guesses (passwords, 2FA codes), keyed by a hash of what was
- * targeted — the email as typed, so unknown accounts are limited the same way
- * as real ones and the answer never reveals which exist.
+ * Attempts at guessing a secret (passwords, 2FA codes) or at sending an email,
+ * keyed by a hash of what was targeted — the email as typed, so unknown
+ * accounts are limited the same way as real ones and the answer never reveals
+ * which exist.
  */
-export const authFailures = pgTable(
-  'auth_failures',
+export const authAttempts = pgTable(
+  'auth_attempts',
   {
     id: uuid().primaryKey().defaultRandom(),
     keyHash: varchar({ length: 64 }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('auth_failures_key_created_idx').on(t.keyHash, t.createdAt)],
+  (t) => [index('auth_attempts_key_created_idx').on(t.keyHash, t.createdAt)],
 );

@@ -7,7 +7,7 @@ import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { createAuthRepository } from './auth.repository.js';
 import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
-import { createFailureLimiter } from './failure-limiter.js';
+import { createAttemptLimiter } from './attempt-limiter.js';
 
 export interface AuthModuleDeps {
   db: Database;
@@ -30,7 +30,7 @@ export async function registerAuthModule(app: FastifyInstance, deps: AuthModuleD
     cipher: deps.cipher,
     mailer: deps.mailer,
     realtime: deps.realtime,
-    failures: createFailureLimiter(repo, deps.loginLimit, deps.clock),
+    attempts: createAttemptLimiter(repo, deps.loginLimit, deps.clock),
     publicUrl: deps.publicUrl,
     clock: deps.clock,
     log: app.log,

@@ -31,7 +31,7 @@ export function passwordWeakness(password: string, context: { email: string }): 
   if (commonPasswords.has(lowered)) return 'This password is one of the most commonly used; choose another';
   if (/^(.)\1*$/.test(password)) return 'Use more than one repeated character';
   const local = context.email.split('@')[0] ?? '';
-  if (lowered === context.email || (local.length >= 4 && lowered.includes(local))) {
+  if (lowered.includes(context.email) || (local.length >= 4 && lowered.includes(local))) {
     return 'Your password must not contain your email address';
   }
   return undefined;

@@ -35,12 +35,12 @@ export function toAppError(error: unknown): AppError | undefined {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('BAD_REQUEST', 'Request body must not be empty');
+      return badBody('Request body must not be empty');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('BAD_REQUEST', 'Request body is not valid JSON');
+      return badBody('Request body is not valid JSON');
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
-    return new AppError('BAD_REQUEST', 'Request body is not valid JSON');
+    return badBody('Request body is not valid JSON');
   }
   if (fastifyError.statusCode === 429) {
     return new AppError('RATE_LIMITED', 'Too many requests, slow down');
@@ -50,6 +50,10 @@ export function toAppError(error: unknown): AppError | undefined {
     return new AppError(code ?? 'BAD_REQUEST', 'The request could not be processed');
   }
   return undefined;
+}
+
+function badBody(message: string): AppError {
+  return new AppError('BAD_REQUEST', message, { details: [{ field: 'body', message }] });
 }
 
 function isUniqueViolation(error: Error): boolean {
