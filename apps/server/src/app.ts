@@ -106,7 +106,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     deps.mailer ??
     (config.email.smtpUrl
       ? createSmtpMailer(config.email.smtpUrl, config.email.from)
-      : createOutboxMailer(deps.database.db, app.log));
+      : createOutboxMailer(deps.database.db, app.log, { logLinks: config.env !== 'production' }));
 
   await registerAuthModule(app, {
     db: deps.database.db,

@@ -33,59 +33,60 @@ const encryptionKeys = optionalString.refine(
   { error: 'must be a comma-separated list of id:base64 entries, each key 32 bytes' },
 );
 
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().default('0.0.0.0'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATA_DIR: z.string().default('./data'),
-    DATABASE_URL: postgresUrl,
-    REDIS_URL: redisUrl,
-    PUBLIC_URL: httpUrl,
-    JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
-      error: 'must be at least 32 characters',
-    }),
-    ENCRYPTION_KEYS: encryptionKeys,
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    CORS_ORIGINS: optionalString,
-    BODY_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(50 * 1024 * 1024)
-      .default(1024 * 1024),
-    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
-    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
-    EMAIL_SEND_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
-    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-    LOGIN_FAILURE_WINDOW_MS: z.coerce
-      .number()
-      .int()
-      .min(1000)
-      .default(15 * 60_000),
-    TRUST_PROXY: z.stringbool().default(false),
-    METRICS_TOKEN: optionalString,
-    SMTP_URL: smtpUrl,
-    EMAIL_FROM: z.string().default('CommPro <no-reply@commpro.local>'),
-    CARRIER: z.enum(['sandbox', 'twilio']).default('sandbox'),
-    TWILIO_ACCOUNT_SID: optionalString,
-    TWILIO_AUTH_TOKEN: optionalString,
-    BILLING: z.enum(['local', 'stripe']).default('local'),
-    STRIPE_SECRET_KEY: optionalString,
-    STRIPE_WEBHOOK_SECRET: optionalString,
-  })
-  .superRefine((env, ctx) => {
-    if (env.CARRIER === 'twilio') {
-      for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when CARRIER=twilio' });
-      }
-    }
-    if (env.BILLING === 'stripe') {
-      for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when BILLING=stripe' });
-      }
-    }
-  });
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: postgresUrl,
+  REDIS_URL: redisUrl,
+  PUBLIC_URL: httpUrl,
+  JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    error: 'must be at least 32 characters',
+  }),
+  ENCRYPTION_KEYS: encryptionKeys,
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  CORS_ORIGINS: optionalString,
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  EMAIL_SEND_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_FAILURE_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60_000),
+  TRUST_PROXY: z.stringbool().default(false),
+  METRICS_TOKEN: optionalString,
+  SMTP_URL: smtpUrl,
+  EMAIL_FROM: z.string().default('CommPro <no-reply@commpro.local>'),
+  CARRIER: z.enum(['sandbox', 'twilio']).default('sandbox'),
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  BILLING: z.enum(['local', 'stripe']).default('local'),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+});
+
+/**
+ * Each provider branch requires its own secrets. Checked apart from the schema
+ * so a missing secret is reported in the same run as any other bad value.
+ */
+function providerProblems(env: Record<string, string | undefined>): string[] {
+  const required: Record<string, { when: boolean; keys: string[] }> = {
+    'CARRIER=twilio': { when: env.CARRIER === 'twilio', keys: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] },
+    'BILLING=stripe': { when: env.BILLING === 'stripe', keys: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
+  };
+  return Object.entries(required).flatMap(([branch, { when, keys }]) =>
+    when ? keys.filter((key) => !env[key]).map((key) => `${key} is required when ${branch}`) : [],
+  );
+}
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -114,15 +115,23 @@ export class ConfigError extends Error {}
 
 /** The only reader of the environment: validates every key once and returns a frozen Config. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? 'environment');
-      const got = source[key];
-      return `${key} ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
-    });
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
+  // A variable set to blanks means "use the default", as if it were unset.
+  const given = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = EnvSchema.safeParse(given);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => {
+          const key = String(issue.path[0] ?? 'environment');
+          const got = given[key];
+          // JSON quoting keeps the report on one line whatever the value holds.
+          return `${key} ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+        })),
+    ...providerProblems(given),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   const env = parsed.data;
   const config: Config = {
     env: env.NODE_ENV,

@@ -144,7 +144,7 @@ export async function authRoutes(fastify: FastifyInstance, { service, emailSendL
 
   app.register(async (authenticated) => {
     const app = authenticated.withTypeProvider<ZodTypeProvider>();
-    app.addHook('onRequest', app.authenticate);
+    app.addHook('preValidation', app.authenticate);
 
     app.post(
       '/logout',

@@ -4,7 +4,10 @@ import { AppError } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** onRequest hook: requires a valid access JWT and sets request.auth. */
+    /**
+     * preValidation hook: requires a valid access JWT and sets request.auth. Not onRequest, so the
+     * route's rate limit (an onRequest hook) counts calls with bad tokens too.
+     */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {

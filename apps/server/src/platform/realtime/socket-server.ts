@@ -1,6 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom, userRoom } from '@commpro/contracts';
 import type { FastifyInstance } from 'fastify';
+import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { AccessClaims, TokenSigner } from '../auth/access-tokens.js';
@@ -35,17 +36,7 @@ export function attachRealtime(
     cors: deps.corsOrigins.length ? { origin: [...deps.corsOrigins], credentials: true } : undefined,
   });
 
-  if (deps.redis) {
-    const pub = deps.redis.duplicate();
-    const sub = deps.redis.duplicate();
-    pub.on('error', () => undefined);
-    sub.on('error', () => undefined);
-    io.adapter(createAdapter(pub, sub));
-    app.addHook('onClose', async () => {
-      pub.disconnect();
-      sub.disconnect();
-    });
-  }
+  const detachRedis = deps.redis ? attachRedisAdapter(io, deps.redis) : undefined;
 
   io.use((socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
@@ -65,6 +56,7 @@ export function attachRealtime(
 
   app.addHook('onClose', async () => {
     await io.close();
+    detachRedis?.();
   });
 
   return {
@@ -75,5 +67,32 @@ export function attachRealtime(
       io.to(sessionRoom(sessionId)).emit('session:revoked', { sessionId });
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
+  };
+}
+
+/**
+ * Socket.io events cross nodes through Redis. The adapter is attached once
+ * both connections are up: its subscriptions would otherwise fail while Redis
+ * is unreachable and crash the process. Until then this node serves its own
+ * sockets only, and /health reports Redis as down.
+ */
+function attachRedisAdapter(io: RealtimeServer, redis: Redis): () => void {
+  // Retry forever: a pub/sub command must wait for Redis to come back, not fail.
+  const pub = redis.duplicate({ maxRetriesPerRequest: null });
+  const sub = redis.duplicate({ maxRetriesPerRequest: null });
+  pub.on('error', () => undefined);
+  sub.on('error', () => undefined);
+  const ready = (client: Redis) => (client.status === 'ready' ? Promise.resolve() : once(client, 'ready'));
+  let closed = false;
+  Promise.all([ready(pub), ready(sub)]).then(
+    () => {
+      if (!closed) io.adapter(createAdapter(pub, sub));
+    },
+    () => undefined,
+  );
+  return () => {
+    closed = true;
+    pub.disconnect();
+    sub.disconnect();
   };
 }
