@@ -178,6 +178,8 @@ test('app screens: tabs, settings, sessions, appearance, French, dark', async ({
   await page.goto('/settings/appearance');
   await page.getByLabel('Dark', { exact: true }).check();
   await page.goto('/calls');
+  await expect(page.getByRole('heading', { name: 'No calls yet' })).toBeVisible();
+  await expect(page.locator('.sidebar__me')).toBeVisible();
   await shot(page, 'calls-dark-desktop');
   await page.goto('/settings/profile');
   await shot(page, 'profile-dark-desktop');

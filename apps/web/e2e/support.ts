@@ -9,22 +9,26 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
 const screenshotsDir = new URL('./screenshots/', import.meta.url);
 mkdirSync(screenshotsDir, { recursive: true });
 
 /** Saves a full-page screenshot to e2e/screenshots/<name>.png once fonts and layout have settled. */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
+  // A real full-height viewport rather than `fullPage`, which paints fixed and sticky bars mid-page.
+  const viewport = page.viewportSize() ?? PHONE;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
   await page.screenshot({
     path: new URL(`${name}.png`, screenshotsDir).pathname,
-    fullPage: true,
     animations: 'disabled',
     caret: 'hide',
   });
+  if (height > viewport.height) await page.setViewportSize(viewport);
 }
-
-export const DESKTOP = { width: 1440, height: 900 };
-export const PHONE = { width: 390, height: 844 };
 
 /** Creates an account through the API (faster than the form when the form is not under test). */
 export async function registerViaApi(

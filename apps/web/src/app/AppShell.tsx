@@ -52,7 +52,7 @@ export function AppShell() {
         )}
       </aside>
       <main className="shell__main" id="main">
-        {me && !me.emailVerified && <VerifyBanner email={me.email} />}
+        {me && !me.emailVerified && <VerifyBanner />}
         <Outlet />
       </main>
       <nav className="tabbar" aria-label={t('nav.main')}>
@@ -69,7 +69,7 @@ export function AppShell() {
 
 const BANNER_KEY = 'commpro.verifyBannerDismissed';
 
-function VerifyBanner({ email }: { email: string }) {
+function VerifyBanner() {
   const t = useT();
   const [dismissed, setDismissed] = useState(() => sessionStorage.getItem(BANNER_KEY) === '1');
   const resend = useMutation({ mutationFn: authApi.sendVerification });
@@ -77,12 +77,10 @@ function VerifyBanner({ email }: { email: string }) {
   return (
     <div className="banner" role="status">
       <MailWarning size={18} aria-hidden className="banner__icon" />
-      <p className="banner__text">
-        {resend.isSuccess ? t('settings.profile.resent', { email }) : t('shell.verifyBanner', { email })}
-      </p>
+      <p className="banner__text">{resend.isSuccess ? t('shell.verifySent') : t('shell.verifyBanner')}</p>
       {!resend.isSuccess && (
         <button type="button" className="banner__action" disabled={resend.isPending} onClick={() => resend.mutate()}>
-          {t('settings.profile.resend')}
+          {t('shell.verifyResend')}
         </button>
       )}
       <button

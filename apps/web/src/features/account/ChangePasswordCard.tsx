@@ -2,7 +2,7 @@ import { ChangePasswordBody } from '@commpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../shared/api/error-message';
-import { fieldErrorsOf, isApiError } from '../../shared/api/errors';
+import { fieldErrorsOf, isApiError, isShownOnField } from '../../shared/api/errors';
 import { focusFirstInvalid, validate, type FieldErrors } from '../../shared/forms/validate';
 import { useT } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
@@ -60,8 +60,8 @@ export function ChangePasswordCard() {
 
   const bannerError =
     change.isError &&
-    !isApiError(change.error, 'INVALID_CREDENTIALS') &&
-    Object.keys(fieldErrorsOf(change.error)).length === 0
+    !isShownOnField(change.error, Object.keys(EMPTY)) &&
+    !isApiError(change.error, 'INVALID_CREDENTIALS')
       ? change.error
       : null;
 

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { BadgeCheck, CircleAlert, Mail } from 'lucide-react';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../shared/api/error-message';
-import { fieldErrorsOf } from '../../shared/api/errors';
+import { fieldErrorsOf, isShownOnField } from '../../shared/api/errors';
 import { focusFirstInvalid, validate, type FieldErrors } from '../../shared/forms/validate';
 import { browserTimeZone, timeZoneOptions, utcOffset } from '../../shared/i18n/format';
 import { useT } from '../../shared/i18n/i18n';
@@ -100,7 +100,7 @@ function ProfileForm({ user }: { user: User }) {
     setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
-  const bannerError = save.isError && Object.keys(fieldErrorsOf(save.error)).length === 0 ? save.error : null;
+  const bannerError = save.isError && !isShownOnField(save.error, Object.keys(initial)) ? save.error : null;
 
   return (
     <Card title={t('settings.profile.personal')} id="profile">
@@ -165,9 +165,11 @@ function ProfileForm({ user }: { user: User }) {
           ))}
         </SelectField>
         <div className="form__actions">
-          <Button type="button" variant="ghost" disabled={!dirty || save.isPending} onClick={() => setValues(initial)}>
-            {t('common.cancel')}
-          </Button>
+          {dirty && (
+            <Button type="button" variant="ghost" disabled={save.isPending} onClick={() => setValues(initial)}>
+              {t('common.cancel')}
+            </Button>
+          )}
           <Button type="submit" disabled={!dirty} loading={save.isPending}>
             {t('common.saveChanges')}
           </Button>

@@ -56,7 +56,7 @@ export function SessionsCard() {
       id="sessions"
       title={t('settings.sessions.title')}
       description={t('settings.sessions.description')}
-      aside={
+      footer={
         others.length > 1 ? (
           <Button
             variant="secondary"
@@ -112,7 +112,9 @@ function SessionRow({ session, busy, onRevoke }: { session: Session; busy: boole
         <p className="session__meta">
           <span title={formatDateTime(session.lastUsedAt, locale)}>{lastActive}</span>
           {session.ipAddress && <span>{session.ipAddress}</span>}
-          <span>{t('settings.sessions.signedIn', { when: formatDateTime(session.createdAt, locale) })}</span>
+        </p>
+        <p className="session__meta">
+          {t('settings.sessions.signedIn', { when: formatDateTime(session.createdAt, locale) })}
         </p>
       </div>
       <Button

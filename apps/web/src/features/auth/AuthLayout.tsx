@@ -61,10 +61,20 @@ export function AuthLayout({ children, footer }: { children: ReactNode; footer?:
   );
 }
 
-export function AuthHeader({ title, subtitle, icon }: { title: string; subtitle?: ReactNode; icon?: ReactNode }) {
+export function AuthHeader({
+  title,
+  subtitle,
+  icon,
+  tone = 'brand',
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  icon?: ReactNode;
+  tone?: 'brand' | 'success' | 'warning';
+}) {
   return (
     <header className="auth__header">
-      {icon && <div className="auth__icon">{icon}</div>}
+      {icon && <div className={`auth__icon auth__icon--${tone}`}>{icon}</div>}
       <h1 className="auth__title">{title}</h1>
       {subtitle && <p className="auth__subtitle">{subtitle}</p>}
     </header>

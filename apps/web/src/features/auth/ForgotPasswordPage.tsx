@@ -28,6 +28,7 @@ export function ForgotPasswordPage() {
       <AuthLayout footer={footer}>
         <AuthHeader
           icon={<MailCheck size={26} aria-hidden />}
+          tone="success"
           title={t('auth.forgot.sentTitle')}
           subtitle={t('auth.forgot.sentText', { email: send.variables })}
         />

@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { errorMessage } from '../../shared/api/error-message';
-import { fieldErrorsOf } from '../../shared/api/errors';
+import { fieldErrorsOf, isShownOnField } from '../../shared/api/errors';
 import { focusFirstInvalid, validate } from '../../shared/forms/validate';
 import { useT } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
@@ -46,6 +46,7 @@ export function ResetPasswordPage() {
       <AuthLayout footer={footer}>
         <AuthHeader
           icon={<TriangleAlert size={26} aria-hidden />}
+          tone="warning"
           title={t('auth.reset.invalidTitle')}
           subtitle={t('auth.reset.invalidText')}
         />
@@ -61,6 +62,7 @@ export function ResetPasswordPage() {
       <AuthLayout>
         <AuthHeader
           icon={<CircleCheck size={26} aria-hidden />}
+          tone="success"
           title={t('auth.reset.doneTitle')}
           subtitle={t('auth.reset.doneText')}
         />
@@ -89,7 +91,7 @@ export function ResetPasswordPage() {
     reset.mutate(result.data.newPassword);
   };
 
-  const bannerError = reset.isError && Object.keys(fieldErrorsOf(reset.error)).length === 0 ? reset.error : null;
+  const bannerError = reset.isError && !isShownOnField(reset.error, ['newPassword', 'password']) ? reset.error : null;
 
   return (
     <AuthLayout footer={footer}>

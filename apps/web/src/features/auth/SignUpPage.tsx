@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../shared/api/error-message';
-import { fieldErrorsOf, isApiError } from '../../shared/api/errors';
+import { fieldErrorsOf, isApiError, isShownOnField } from '../../shared/api/errors';
 import { focusFirstInvalid, validate, type FieldErrors } from '../../shared/forms/validate';
 import { useT } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
@@ -64,7 +64,7 @@ export function SignUpPage() {
   };
 
   // The email-taken and weak-password cases are shown next to their field, not twice.
-  const showBanner = register.isError && !register.isPending && Object.keys(fieldErrorsOf(register.error)).length === 0;
+  const showBanner = register.isError && !register.isPending && !isShownOnField(register.error, Object.keys(values));
 
   return (
     <AuthLayout

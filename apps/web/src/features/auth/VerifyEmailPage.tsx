@@ -55,6 +55,7 @@ export function VerifyEmailPage() {
         <>
           <AuthHeader
             icon={<CircleCheck size={26} aria-hidden />}
+            tone="success"
             title={t('auth.verify.doneTitle')}
             subtitle={t('auth.verify.doneText')}
           />
@@ -65,6 +66,7 @@ export function VerifyEmailPage() {
         <>
           <AuthHeader
             icon={<TriangleAlert size={26} aria-hidden />}
+            tone="warning"
             title={t('auth.verify.failedTitle')}
             subtitle={`${errorMessage(verification.error, t)} ${t('auth.verify.failedHint')}`}
           />

@@ -43,6 +43,15 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
   return result;
 }
 
+/**
+ * True when the error names one of the form's visible fields, so the message is
+ * shown there; otherwise the form shows it as a banner (e.g. a bad link token).
+ */
+export function isShownOnField(error: unknown, fields: readonly string[]): boolean {
+  const byField = fieldErrorsOf(error);
+  return fields.some((field) => field in byField);
+}
+
 export function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);

@@ -49,6 +49,7 @@ export const en = {
   'errors.TOO_MANY_ATTEMPTS': 'Too many attempts. Please wait {minutes} min and try again.',
   'errors.INVALID_TOKEN': 'This link is invalid or has already been used.',
   'errors.TOKEN_EXPIRED': 'This link has expired.',
+  'errors.INVALID_LINK': 'This link is invalid or has expired.',
   'errors.VALIDATION_FAILED': 'Please check the highlighted fields.',
   'errors.UNAUTHENTICATED': 'Your session has ended. Please log in again.',
   'errors.NETWORK_ERROR': 'Can’t reach CommPro. Check your connection and try again.',
@@ -125,7 +126,9 @@ export const en = {
   'auth.verify.toApp': 'Go to CommPro',
   'auth.verify.resend': 'Send a new link',
 
-  'shell.verifyBanner': 'Confirm your email address ({email}) to secure your account.',
+  'shell.verifyBanner': 'Confirm your email address to secure your account.',
+  'shell.verifyResend': 'Resend email',
+  'shell.verifySent': 'Sent! Check your inbox.',
 
   'messages.empty.title': 'No conversations yet',
   'messages.empty.text': 'Text messages you send and receive on your business number will appear here.',

@@ -51,6 +51,7 @@ export const fr: Record<MessageKey, string> = {
   'errors.TOO_MANY_ATTEMPTS': 'Trop de tentatives. Patientez {minutes} min puis réessayez.',
   'errors.INVALID_TOKEN': 'Ce lien n’est pas valide ou a déjà été utilisé.',
   'errors.TOKEN_EXPIRED': 'Ce lien a expiré.',
+  'errors.INVALID_LINK': 'Ce lien n’est pas valide ou a expiré.',
   'errors.VALIDATION_FAILED': 'Vérifiez les champs signalés.',
   'errors.UNAUTHENTICATED': 'Votre session a pris fin. Veuillez vous reconnecter.',
   'errors.NETWORK_ERROR': 'Impossible de joindre CommPro. Vérifiez votre connexion et réessayez.',
@@ -132,7 +133,9 @@ export const fr: Record<MessageKey, string> = {
   'auth.verify.toApp': 'Aller sur CommPro',
   'auth.verify.resend': 'Envoyer un nouveau lien',
 
-  'shell.verifyBanner': 'Confirmez votre adresse e-mail ({email}) pour sécuriser votre compte.',
+  'shell.verifyBanner': 'Confirmez votre adresse e-mail pour sécuriser votre compte.',
+  'shell.verifyResend': 'Renvoyer',
+  'shell.verifySent': 'Envoyé ! Consultez votre boîte mail.',
 
   'messages.empty.title': 'Aucune conversation',
   'messages.empty.text': 'Les SMS envoyés et reçus sur votre numéro professionnel apparaîtront ici.',
@@ -171,7 +174,7 @@ export const fr: Record<MessageKey, string> = {
   'settings.profile.resent': 'Nous avons envoyé un nouveau lien de vérification à {email}.',
 
   'settings.security.title': 'Sécurité',
-  'settings.security.menuHint': 'Double authentification, mot de passe, appareils',
+  'settings.security.menuHint': 'Vérification en deux étapes, mot de passe, appareils',
   'settings.security.description': 'Protégez votre ligne professionnelle.',
 
   'settings.twoFactor.title': 'Vérification en deux étapes',
