@@ -9,6 +9,18 @@ export type NewRefreshToken = typeof refreshTokens.$inferInsert;
 export type UserTokenPurpose = (typeof userTokens.$inferSelect)['purpose'];
 export type UserPatch = Partial<Omit<NewUser, 'id' | 'createdAt'>>;
 
+/** Not yet rotated, revoked or expired: the one usable token of its session. */
+const liveRefreshToken = (now: Date) =>
+  and(isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, now));
+
+const liveUserToken = (purpose: UserTokenPurpose, tokenHash: string, now: Date) =>
+  and(
+    eq(userTokens.purpose, purpose),
+    eq(userTokens.tokenHash, tokenHash),
+    isNull(userTokens.usedAt),
+    gt(userTokens.expiresAt, now),
+  );
+
 /** Queries only; every read of user data is scoped by user id in SQL. */
 export function createAuthRepository(db: Database) {
   return {
@@ -55,14 +67,7 @@ export function createAuthRepository(db: Database) {
       const [row] = await db
         .update(refreshTokens)
         .set({ rotatedAt: now })
-        .where(
-          and(
-            eq(refreshTokens.tokenHash, tokenHash),
-            isNull(refreshTokens.rotatedAt),
-            isNull(refreshTokens.revokedAt),
-            gt(refreshTokens.expiresAt, now),
-          ),
-        )
+        .where(and(eq(refreshTokens.tokenHash, tokenHash), liveRefreshToken(now)))
         .returning();
       return row;
     },
@@ -84,15 +89,7 @@ export function createAuthRepository(db: Database) {
       const rows = await db
         .update(refreshTokens)
         .set({ revokedAt: now })
-        .where(
-          and(
-            eq(refreshTokens.userId, userId),
-            eq(refreshTokens.familyId, familyId),
-            isNull(refreshTokens.revokedAt),
-            isNull(refreshTokens.rotatedAt),
-            gt(refreshTokens.expiresAt, now),
-          ),
-        )
+        .where(and(eq(refreshTokens.userId, userId), eq(refreshTokens.familyId, familyId), liveRefreshToken(now)))
         .returning({ familyId: refreshTokens.familyId });
       if (rows.length) await this.revokeFamily(familyId, now);
       return rows.length > 0;
@@ -129,12 +126,7 @@ export function createAuthRepository(db: Database) {
       now: Date,
       page: { limit: number; offset: number },
     ): Promise<{ rows: RefreshTokenRow[]; total: number }> {
-      const live = and(
-        eq(refreshTokens.userId, userId),
-        isNull(refreshTokens.rotatedAt),
-        isNull(refreshTokens.revokedAt),
-        gt(refreshTokens.expiresAt, now),
-      );
+      const live = and(eq(refreshTokens.userId, userId), liveRefreshToken(now));
       const [rows, [totalRow]] = await Promise.all([
         db
           .select()
@@ -183,14 +175,7 @@ export function createAuthRepository(db: Database) {
       const [row] = await db
         .select()
         .from(userTokens)
-        .where(
-          and(
-            eq(userTokens.purpose, purpose),
-            eq(userTokens.tokenHash, tokenHash),
-            isNull(userTokens.usedAt),
-            gt(userTokens.expiresAt, now),
-          ),
-        )
+        .where(and(liveUserToken(purpose, tokenHash, now)))
         .limit(1);
       return row;
     },
@@ -200,14 +185,7 @@ export function createAuthRepository(db: Database) {
       const [row] = await db
         .update(userTokens)
         .set({ usedAt: now })
-        .where(
-          and(
-            eq(userTokens.purpose, purpose),
-            eq(userTokens.tokenHash, tokenHash),
-            isNull(userTokens.usedAt),
-            gt(userTokens.expiresAt, now),
-          ),
-        )
+        .where(and(liveUserToken(purpose, tokenHash, now)))
         .returning({ userId: userTokens.userId });
       if (!row) return undefined;
       await db
