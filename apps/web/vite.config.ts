@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const apiTarget = 'http://localhost:3000';
+// `npm run dev` proxies the API to a server started with `npm start` (override with COMMPRO_API_URL).
+const apiTarget = process.env.COMMPRO_API_URL ?? 'http://localhost:3000';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({

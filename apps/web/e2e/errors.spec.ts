@@ -47,3 +47,20 @@ test('signing up with an email that is taken points to log in', async ({ page, r
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByText('An account already exists with this email.', { exact: false })).toBeVisible();
 });
+
+test('repeated failures are throttled with a clear wait message', async ({ page, request }) => {
+  const email = uniqueEmail('throttled');
+  await registerViaApi(request, { email });
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  const password = page.getByLabel('Password', { exact: true });
+  const alert = page.getByRole('alert');
+  // The server answers 429 TOO_MANY_ATTEMPTS with Retry-After after a few failures.
+  await expect(async () => {
+    await password.fill('definitely-not-it');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await expect(alert).toContainText('Too many attempts', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(alert).toHaveText(/Please wait \d+ min/);
+  await shot(page, 'login-throttled-phone');
+});

@@ -160,6 +160,7 @@ test('app screens: tabs, settings, sessions, appearance, French, dark', async ({
   await page.goto('/settings');
   await shot(page, 'settings-fr-phone');
   await page.goto('/settings/security');
+  await expect(page.getByTestId('session-row')).toHaveCount(1);
   await shot(page, 'security-fr-phone');
 
   // Desktop: sidebar instead of the tab bar.
@@ -174,6 +175,7 @@ test('app screens: tabs, settings, sessions, appearance, French, dark', async ({
   await page.goto('/settings');
   await shot(page, 'settings-desktop');
   await page.goto('/settings/security');
+  await expect(page.getByTestId('session-row')).toHaveCount(1);
   await shot(page, 'security-desktop');
   await page.goto('/settings/appearance');
   await page.getByLabel('Dark', { exact: true }).check();

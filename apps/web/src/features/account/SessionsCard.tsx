@@ -109,10 +109,10 @@ function SessionRow({ session, busy, onRevoke }: { session: Session; busy: boole
           {name}
           {session.current && <Badge tone="brand">{t('settings.sessions.thisDevice')}</Badge>}
         </p>
-        <p className="session__meta">
-          <span title={formatDateTime(session.lastUsedAt, locale)}>{lastActive}</span>
-          {session.ipAddress && <span>{session.ipAddress}</span>}
+        <p className="session__meta" title={formatDateTime(session.lastUsedAt, locale)}>
+          {lastActive}
         </p>
+        {session.ipAddress && <p className="session__meta">{t('settings.sessions.ip', { ip: session.ipAddress })}</p>}
         <p className="session__meta">
           {t('settings.sessions.signedIn', { when: formatDateTime(session.createdAt, locale) })}
         </p>
@@ -124,7 +124,7 @@ function SessionRow({ session, busy, onRevoke }: { session: Session; busy: boole
         onClick={onRevoke}
         aria-label={session.current ? t('settings.sessions.logoutHere') : t('settings.sessions.revokeNamed', { name })}
       >
-        {session.current ? t('settings.logout') : t('settings.sessions.revoke')}
+        {session.current ? t('settings.sessions.logoutShort') : t('settings.sessions.revoke')}
       </Button>
     </li>
   );
