@@ -59,14 +59,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     reply.header('x-request-id', request.id);
   });
 
+  const https = config.publicUrl.startsWith('https://');
   await app.register(helmet, {
+    // HSTS means nothing over plain HTTP, and would pin a local host to HTTPS.
+    strictTransportSecurity: https,
     contentSecurityPolicy: {
       directives: {
         'img-src': ["'self'", 'data:', 'blob:'],
         'connect-src': ["'self'", ...config.corsOrigins],
         'media-src': ["'self'", 'blob:'],
         // Served over plain HTTP (local use), upgrading would break every asset.
-        'upgrade-insecure-requests': config.publicUrl.startsWith('https://') ? [] : null,
+        'upgrade-insecure-requests': https ? [] : null,
       },
     },
   });
