@@ -162,7 +162,9 @@ describe('security headers', () => {
     const res = await t.app.inject({ method: 'GET', url: '/health' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    // PUBLIC_URL is plain HTTP here: HSTS and upgrade-insecure-requests would break a local install.
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(String(res.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(res.headers['x-powered-by']).toBeUndefined();
@@ -171,6 +173,17 @@ describe('security headers', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'self'");
     expect(csp).toMatch(new RegExp(`connect-src 'self' ${ALLOWED_ORIGIN.replaceAll('.', '\\.')}`));
+  });
+
+  it('pins HTTPS (HSTS, upgrade-insecure-requests) when the public URL is HTTPS', async () => {
+    const secure = await createTestApp({ env: { PUBLIC_URL: 'https://commpro.example.com' } });
+    try {
+      const res = await secure.app.inject({ method: 'GET', url: '/health' });
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+    } finally {
+      await secure.close();
+    }
   });
 
   it('sends them on errors too', async () => {
