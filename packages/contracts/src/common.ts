@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const ErrorDetail = z.object({
   field: z.string().optional(),
   message: z.string(),
+  /** Why the field was refused, stable for clients to translate (e.g. PASSWORD_COMMON). */
+  code: z.string().optional(),
 });
 export type ErrorDetail = z.infer<typeof ErrorDetail>;
 

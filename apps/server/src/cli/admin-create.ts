@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   const password = values.password ?? randomBytes(18).toString('base64url');
   const lengthCheck = NewPassword.safeParse(password);
   const weakness = lengthCheck.success
-    ? passwordWeakness(password, { email: email.data })
+    ? passwordWeakness(password, { email: email.data })?.message
     : lengthCheck.error.issues[0]?.message;
   if (weakness) {
     console.error(`Password refused: ${weakness}`);

@@ -60,5 +60,5 @@ export class AppError extends Error {
 
 export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
 
-export const validationError = (field: string, message: string): AppError =>
-  new AppError('VALIDATION_FAILED', message, { details: [{ field, message }] });
+export const validationError = (field: string, message: string, code?: string): AppError =>
+  new AppError('VALIDATION_FAILED', message, { details: [{ field, message, ...(code ? { code } : {}) }] });

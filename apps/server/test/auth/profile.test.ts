@@ -173,12 +173,13 @@ describe('PUT /api/auth/change-password', () => {
 
   it('refuses the current password as the new one with 400 naming newPassword', async () => {
     const account = await registerUser(t);
-    expectError(
+    const body = expectError(
       await changePassword(account.accessToken, account.password, account.password),
       400,
       'VALIDATION_FAILED',
       'newPassword',
     );
+    expect(body.details![0]!.code).toBe('PASSWORD_UNCHANGED');
   });
 
   it('refuses a weak new password with 400 naming newPassword, and keeps the old one', async () => {

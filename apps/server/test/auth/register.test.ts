@@ -106,18 +106,21 @@ describe('POST /api/auth/register', () => {
       const body = expectError(await register({ email, password }), 400, 'VALIDATION_FAILED', 'password');
       expect(body.error).toMatch(/common/i);
       expect(body.details![0]!.message).toMatch(/common/i);
+      // A stable reason code lets clients say it in the user's language.
+      expect(body.details![0]!.code).toBe('PASSWORD_COMMON');
       // No account was created.
       expect((await register({ email, password: STRONG_PASSWORD })).statusCode).toBe(201);
     },
   );
 
   it('refuses a password made of one repeated character', async () => {
-    expectError(
+    const body = expectError(
       await register({ email: uniqueEmail(), password: 'zzzzzzzzzzzz' }),
       400,
       'VALIDATION_FAILED',
       'password',
     );
+    expect(body.details![0]!.code).toBe('PASSWORD_REPEATED');
   });
 
   it('refuses a password that contains the local part of the email', async () => {
@@ -130,6 +133,7 @@ describe('POST /api/auth/register', () => {
       'password',
     );
     expect(body.error).toMatch(/email/i);
+    expect(body.details![0]!.code).toBe('PASSWORD_CONTAINS_EMAIL');
   });
 
   it('refuses a password that contains the whole email address, even when its local part is short', async () => {

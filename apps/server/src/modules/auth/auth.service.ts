@@ -95,7 +95,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   function assertStrong(password: string, email: string, field: string): void {
     const weakness = passwordWeakness(password, { email });
-    if (weakness) throw validationError(field, weakness);
+    if (weakness) throw validationError(field, weakness.message, weakness.code);
   }
 
   async function issueTokens(
@@ -298,7 +298,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       await attempts.clear(key);
       if (input.newPassword === input.currentPassword) {
-        throw validationError('newPassword', 'Choose a password different from your current one');
+        throw validationError('newPassword', 'Choose a password different from your current one', 'PASSWORD_UNCHANGED');
       }
       assertStrong(input.newPassword, user.email, 'newPassword');
       await repo.updateUser(user.id, { passwordHash: await hashPassword(input.newPassword) });

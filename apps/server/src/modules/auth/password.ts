@@ -25,14 +25,21 @@ let commonPasswords: Set<string> | undefined;
  * Length is checked by the request schema; this adds what a schema cannot
  * know. Returns why the password is refused, or undefined when it is fine.
  */
-export function passwordWeakness(password: string, context: { email: string }): string | undefined {
+export function passwordWeakness(
+  password: string,
+  context: { email: string },
+): { code: string; message: string } | undefined {
   commonPasswords ??= new Set(dictionary['passwords-common']);
   const lowered = password.toLowerCase();
-  if (commonPasswords.has(lowered)) return 'This password is one of the most commonly used; choose another';
-  if (/^(.)\1*$/.test(password)) return 'Use more than one repeated character';
+  if (commonPasswords.has(lowered)) {
+    return { code: 'PASSWORD_COMMON', message: 'This password is one of the most commonly used; choose another' };
+  }
+  if (/^(.)\1*$/.test(password)) {
+    return { code: 'PASSWORD_REPEATED', message: 'Use more than one repeated character' };
+  }
   const local = context.email.split('@')[0] ?? '';
   if (lowered.includes(context.email) || (local.length >= 4 && lowered.includes(local))) {
-    return 'Your password must not contain your email address';
+    return { code: 'PASSWORD_CONTAINS_EMAIL', message: 'Your password must not contain your email address' };
   }
   return undefined;
 }

@@ -28,7 +28,7 @@ export function ChangePasswordCard() {
       void queryClient.invalidateQueries({ queryKey: queryKeys.sessions });
     },
     onError: (error) => {
-      const fields = fieldErrorsOf(error);
+      const fields = fieldErrorsOf(error, t);
       if (isApiError(error, 'INVALID_CREDENTIALS')) fields.currentPassword = t('settings.password.wrongCurrent');
       setErrors(fields);
       focusFirstInvalid(formRef.current);

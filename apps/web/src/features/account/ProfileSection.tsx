@@ -72,7 +72,7 @@ function ProfileForm({ user }: { user: User }) {
       toast(t('settings.profile.saved'));
     },
     onError: (error) => {
-      setErrors(fieldErrorsOf(error));
+      setErrors(fieldErrorsOf(error, t));
       focusFirstInvalid(formRef.current);
     },
   });

@@ -39,7 +39,7 @@ export function LoginPage() {
       }
     },
     onError: (error) => {
-      setErrors(fieldErrorsOf(error));
+      setErrors(fieldErrorsOf(error, t));
       setValues((v) => ({ ...v, password: '' }));
     },
   });

@@ -33,7 +33,7 @@ export function ResetPasswordPage() {
   const reset = useMutation({
     mutationFn: (newPassword: string) => authApi.resetPassword(token, newPassword),
     onError: (failure) => {
-      const fields = fieldErrorsOf(failure);
+      const fields = fieldErrorsOf(failure, t);
       setError(fields.newPassword ?? fields.password);
       focusFirstInvalid(formRef.current);
     },

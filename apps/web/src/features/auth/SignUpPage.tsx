@@ -35,7 +35,7 @@ export function SignUpPage() {
     mutationFn: authApi.register,
     onSuccess: (response) => completeSignIn(response),
     onError: (error) => {
-      const fields = fieldErrorsOf(error);
+      const fields = fieldErrorsOf(error, t);
       if (isApiError(error, 'ALREADY_EXISTS')) fields.email = t('errors.ALREADY_EXISTS');
       setErrors(fields);
       focusFirstInvalid(formRef.current);

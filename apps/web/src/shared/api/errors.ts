@@ -1,4 +1,5 @@
 import type { ErrorDetail } from '@commpro/contracts';
+import { isMessageKey, type Translate } from '../i18n/i18n';
 
 /** A failed API call, carrying the server's `{ error, code, details }` body. */
 export class ApiError extends Error {
@@ -33,12 +34,17 @@ export function isApiError(error: unknown, code?: string): error is ApiError {
   return error instanceof ApiError && (code === undefined || error.code === code);
 }
 
-/** The server's per-field messages, keyed by field name (first message wins). */
-export function fieldErrorsOf(error: unknown): Record<string, string> {
+/**
+ * The server's per-field messages, keyed by field name (first message wins),
+ * in the user's language when the detail carries a reason code we know.
+ */
+export function fieldErrorsOf(error: unknown, t?: Translate): Record<string, string> {
   const result: Record<string, string> = {};
   if (!(error instanceof ApiError)) return result;
   for (const detail of error.details) {
-    if (detail.field && !(detail.field in result)) result[detail.field] = detail.message;
+    if (!detail.field || detail.field in result) continue;
+    const key = `errors.detail.${detail.code ?? ''}`;
+    result[detail.field] = t && detail.code && isMessageKey(key) ? t(key) : detail.message;
   }
   return result;
 }

@@ -55,6 +55,10 @@ export const en = {
   'errors.NETWORK_ERROR': 'Can’t reach CommPro. Check your connection and try again.',
   'errors.SERVER': 'Something went wrong on our side. Please try again in a moment.',
   'errors.UNKNOWN': 'Something went wrong. Please try again.',
+  'errors.detail.PASSWORD_COMMON': 'This password is one of the most commonly used. Choose another.',
+  'errors.detail.PASSWORD_REPEATED': 'Use more than one repeated character.',
+  'errors.detail.PASSWORD_CONTAINS_EMAIL': 'Your password must not contain your email address.',
+  'errors.detail.PASSWORD_UNCHANGED': 'Choose a password different from your current one.',
   'errors.offlineTitle': 'Can’t reach CommPro',
   'errors.offlineText': 'Check your internet connection. Your session is still saved on this device.',
 

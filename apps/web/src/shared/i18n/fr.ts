@@ -57,6 +57,10 @@ export const fr: Record<MessageKey, string> = {
   'errors.NETWORK_ERROR': 'Impossible de joindre CommPro. Vérifiez votre connexion et réessayez.',
   'errors.SERVER': 'Un problème est survenu de notre côté. Réessayez dans un instant.',
   'errors.UNKNOWN': 'Un problème est survenu. Veuillez réessayer.',
+  'errors.detail.PASSWORD_COMMON': 'Ce mot de passe fait partie des plus utilisés. Choisissez-en un autre.',
+  'errors.detail.PASSWORD_REPEATED': 'N’utilisez pas un seul caractère répété.',
+  'errors.detail.PASSWORD_CONTAINS_EMAIL': 'Votre mot de passe ne doit pas contenir votre adresse e-mail.',
+  'errors.detail.PASSWORD_UNCHANGED': 'Choisissez un mot de passe différent de l’actuel.',
   'errors.offlineTitle': 'Impossible de joindre CommPro',
   'errors.offlineText': 'Vérifiez votre connexion internet. Votre session reste enregistrée sur cet appareil.',
 
