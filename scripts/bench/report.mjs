@@ -1,0 +1,210 @@
+// Pure formatting for the benchmark: the markdown of one run, and the update of
+// docs/PERFORMANCE.md that adds it at the top of the "Runs" list and keeps the rest.
+
+/** Everything above the marker is the page's header; every run goes right below the marker, newest first. */
+export const RUNS_MARKER = '<!-- bench:runs (newest first; `npm run bench` inserts below this line) -->';
+
+const round = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const fmtRate = (value) => (value >= 100 ? round(value, 0) : round(value, 1));
+const fmtMs = (value) => round(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
+
+/** Other processes above this share of a core make a run's req/s and latencies unreliable. */
+export const DISTURBED_PERCENT = 15;
+
+const pct = (part, whole) => round((100 * part) / whole, 0);
+
+/**
+ * @param {{ endpoint: string, server: string, result: {
+ *   rps: number, rpsRounds: number[], p50: number, p99: number, requests: number, failures: number,
+ *   serverCpuUs?: number, cpu?: { wall: number, seconds: Record<string, number> } } }[]} rows
+ */
+export function renderTable(rows) {
+  const lines = [
+    '| Endpoint | Server | Req/s (median) | Req/s per round | p50 (ms) | p99 (ms) | Requests | Errors / non-2xx | Server CPU per request (µs) | CPU, % of a core: server / postgres / load gen / other |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { endpoint, server, result: r } of rows) {
+    const cpu = r.cpu
+      ? ['server', 'postgres', 'loadgen', 'other'].map((role) => pct(r.cpu.seconds[role], r.cpu.wall)).join(' / ')
+      : 'n/a';
+    lines.push(
+      `| \`${endpoint}\` | ${server} | ${fmtRate(r.rps)} | ${r.rpsRounds.map(fmtRate).join(', ')} | ${fmtMs(r.p50)} | ` +
+        `${fmtMs(r.p99)} | ${r.requests} | ${r.failures} | ${r.serverCpuUs === undefined ? 'n/a' : round(r.serverCpuUs, 0)} | ${cpu} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** "me/ceiling = 0.62 (rounds: ...)", and the same in CPU cost per request when it was measured. */
+export function renderRatio(run) {
+  const text = [
+    `me/ceiling = ${round(run.ratio, 2)} (median of rounds: ${run.ratios.map((r) => round(r, 2)).join(', ')})`,
+  ];
+  if (run.me.serverCpuUs !== undefined && run.ceiling.serverCpuUs !== undefined) {
+    text.push(
+      `server CPU per /me: CommPro ${round(run.me.serverCpuUs, 0)} µs, ceiling ${round(run.ceiling.serverCpuUs, 0)} µs ` +
+        `(ceiling/CommPro = ${round(run.ceiling.serverCpuUs / run.me.serverCpuUs, 2)})`,
+    );
+  }
+  return text.join('; ');
+}
+
+/** The interpretation paragraphs, from the measured numbers. */
+export function interpret({ me, ceiling, login, argon2, ratio, cores }) {
+  const cpuKnown = me.serverCpuUs !== undefined && ceiling.serverCpuUs !== undefined;
+  const meText = [
+    `\`/me\` answers at ${pct(ratio, 1)} % of the ceiling's throughput (me/ceiling = ${round(ratio, 2)}).`,
+    cpuKnown
+      ? `Per request, CommPro's process spends ${round(me.serverCpuUs, 0)} µs of CPU against the ceiling's ` +
+        `${round(ceiling.serverCpuUs, 0)} µs (${round(me.serverCpuUs / ceiling.serverCpuUs, 1)}×); that cost ` +
+        'depends much less on how busy the machine was than req/s do.'
+      : '',
+    'Both do the same per-request work (Bearer parsing, HS256 verification with jose, one `users` lookup through a ' +
+      'pg Pool of the same size, the same JSON document); the difference is what the platform adds per request: ' +
+      'helmet’s headers, CORS, the rate limiter, the metrics hook, request ids, zod response serialization and ' +
+      'Drizzle’s query building and row mapping.',
+    cpuKnown
+      ? `During the /me runs CommPro's process used ${pct(me.cpu.seconds.server, me.cpu.wall)} % of a core, ` +
+        `PostgreSQL ${pct(me.cpu.seconds.postgres, me.cpu.wall)} % and autocannon ` +
+        `${pct(me.cpu.seconds.loadgen, me.cpu.wall)} %, out of ${cores * 100} %: on ${cores} cores they compete ` +
+        'for the CPU, so absolute req/s are lower than on a larger machine.'
+      : `On ${cores} cores the server, PostgreSQL and autocannon compete for the CPU, so absolute req/s are lower ` +
+        'than on a larger machine.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const oneMs = 1000 / argon2.sequential;
+  const loginText = [
+    '`/login` is dominated by argon2id, by design (19 MiB, t=2, p=1).',
+    `On this machine one verification at a time takes ${round(oneMs, 1)} ms (${round(argon2.sequential, 0)}/s, ` +
+      `${round(argon2.cpuMsSequential, 1)} ms of CPU); ${cores} at once complete ${round(argon2.parallel, 0)}/s ` +
+      `(${round(argon2.parallel / argon2.sequential, 2)}× one at a time, ${round(argon2.cpuMsParallel, 1)} ms of CPU ` +
+      `each), which caps logins here at about ${round(argon2.parallel, 0)}/s before any other work.`,
+    argon2.other >= DISTURBED_PERCENT
+      ? `That calibration was disturbed (other processes used ${round(argon2.other, 0)} % of a core meanwhile), so the ` +
+        'cap is only indicative.'
+      : '',
+    `Measured: ${fmtRate(login.rps)} logins/s, ${pct(login.rps / argon2.parallel, 1)} % of that cap` +
+      (login.serverCpuUs === undefined
+        ? '.'
+        : `, at ${round(login.serverCpuUs / 1000, 1)} ms of server CPU per login, of which a hash alone is ` +
+          `${round(argon2.cpuMsSequential, 1)} ms; the rest is the hashes slowing each other down when they run ` +
+          'together, the event loop, the refresh-token insert and the `last_login` update.'),
+    `The p50 of ${fmtMs(login.p50)} ms is the bench’s connections queueing behind the hashes, not the time of one ` +
+      `login (about ${round(oneMs, 0)} ms alone). This is the intended price of a password guess.`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `${meText}\n\n${loginText}`;
+}
+
+/** Percent of a core that other processes used, at most, during any row's measurement. */
+export function busiestNeighbour(rows) {
+  return Math.max(
+    0,
+    ...rows.filter((r) => r.result.cpu).map((r) => (100 * r.result.cpu.seconds.other) / r.result.cpu.wall),
+  );
+}
+
+/** A warning line when other processes took a noticeable share of the CPU during the measurements. */
+function disturbance(rows) {
+  const other = busiestNeighbour(rows);
+  if (other < DISTURBED_PERCENT) return [];
+  return [
+    '',
+    `> Other processes used up to ${round(other, 0)} % of a core during these measurements: req/s and latencies are ` +
+      'disturbed; compare the CPU per request instead.',
+  ];
+}
+
+/** One run, as a "### <date>" section of the Runs list. */
+export function renderRun(run) {
+  const m = run.machine;
+  const s = run.settings;
+  return [
+    `### ${run.date}`,
+    '',
+    `- Commit: ${run.commit}`,
+    `- Machine: ${m.cores} cores (nproc), ${m.cpu}, ${m.ramGiB} GiB RAM, ${m.os}`,
+    `- Node ${m.node}, PostgreSQL ${m.postgres}`,
+    `- Settings: autocannon, ${s.connections} connections, pipelining 1; ${s.rounds} round(s), each with a fresh start ` +
+      `of each server and, per endpoint, ${s.warmup} s warm-up then ${s.duration} s measured; one server at a time; ` +
+      'NODE_ENV=production, LOG_LEVEL=warn, rate limits raised out of the way',
+    '',
+    renderTable(run.rows),
+    '',
+    `**${renderRatio(run)}**`,
+    ...disturbance(run.rows),
+    '',
+    interpret({
+      me: run.me,
+      ceiling: run.ceiling,
+      login: run.login,
+      argon2: run.argon2,
+      ratio: run.ratio,
+      cores: m.cores,
+    }),
+    '',
+  ].join('\n');
+}
+
+export const HEADER = `# Performance
+
+\`npm run bench\` builds the project, then measures the real server (\`apps/server/dist/main.js\`, NODE_ENV=production)
+against a fresh PostgreSQL database, and adds the result to the top of the Runs list below. Everything it starts, it
+stops; the database is dropped at the end. Any error, timeout or non-2xx response fails the run (exit code 1).
+
+What it measures, one server at a time, with the same autocannon settings for each:
+
+| Row | What a request does |
+| --- | --- |
+| \`GET /api/auth/me\` (CommPro) | the whole platform: helmet, CORS, rate limit, metrics, request id, JWT verification, Drizzle lookup of the user, zod serialization |
+| \`POST /api/auth/login\` (CommPro) | argon2id verification (19 MiB, t=2), a refresh-token insert, the \`last_login\` update, two signed tokens |
+| \`GET /api/auth/me\` (ceiling) | [\`scripts/bench/ceiling-server.mjs\`](../scripts/bench/ceiling-server.mjs): bare Fastify, the same JWT checks with jose, one \`select\` through a pg Pool of the same size, the same JSON (checked byte for byte against CommPro's answer) |
+
+How to read a run:
+
+- **me/ceiling** is CommPro's \`/me\` throughput divided by the ceiling's, the median over the rounds: the share of the
+  stack's capacity that the platform leaves to the request.
+- **Server CPU per request** is the CPU time (all threads) of the server process divided by the requests it answered.
+  It barely depends on how busy the machine was, so it is the number to compare across runs and machines; req/s and
+  latencies are only comparable on the same machine.
+- **CPU, % of a core** splits the machine's CPU during the measured seconds between the server, PostgreSQL, the load
+  generator (autocannon, in the harness process) and anything else (other processes, PostgreSQL backends of other
+  databases). On 2 cores they compete; "other" well above a few percent means a neighbour disturbed the run, and the run
+  says so. Before each measurement the harness waits a while for such neighbours to go quiet.
+- Each round starts both servers afresh and alternates which goes first; req/s is the median of the rounds, p50/p99 are
+  over every request of every round.
+
+Settings (environment):
+
+| Variable | Default | Meaning |
+| --- | --- | --- |
+| \`BENCH_DURATION\` | 10 | seconds measured per endpoint and round |
+| \`BENCH_WARMUP\` | 3 | seconds of warm-up before each measurement (not counted) |
+| \`BENCH_CONNECTIONS\` | 10 | concurrent autocannon connections |
+| \`BENCH_ROUNDS\` | 3 | rounds (a fresh start of both servers each) |
+| \`BENCH_QUIET_WAIT\` | 30 | before each measurement, seconds to wait for other processes to leave the CPU (0: don't wait) |
+| \`BENCH_DATABASE_URL\` | \`postgres://postgres@127.0.0.1:5432/postgres\` | the PostgreSQL to use; a fresh \`commpro_bench_<random>\` database is created there and dropped after |
+| \`BENCH_RECORD\` | 1 | 0 prints the results without adding them to this file |
+| \`BENCH_CPU_PROF\` | (unset) | a directory: both servers run with \`--cpu-prof\` and leave \`commpro.cpuprofile\` and \`ceiling.cpuprofile\` there (the last round's) |
+
+## Runs
+
+${RUNS_MARKER}
+`;
+
+/** The new content of docs/PERFORMANCE.md: \`section\` inserted at the top of the Runs list, nothing else changed. */
+export function insertRun(existing, section) {
+  const block = `\n${section.trimEnd()}\n`;
+  if (existing === undefined || existing.trim() === '') return `${HEADER}${block}`;
+  const at = existing.indexOf(RUNS_MARKER);
+  if (at === -1) {
+    // A file edited by hand without the marker: keep all of it and start a Runs list after it.
+    return `${existing.trimEnd()}\n\n## Runs\n\n${RUNS_MARKER}\n${block}`;
+  }
+  const afterMarker = at + RUNS_MARKER.length;
+  const rest = existing.slice(afterMarker).replace(/^\n+/, '');
+  return `${existing.slice(0, afterMarker)}\n${block}${rest ? `\n${rest}` : ''}`;
+}

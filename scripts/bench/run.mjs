@@ -1,0 +1,583 @@
+// `npm run bench`: the real server against a fresh PostgreSQL database, /me and /login under
+// autocannon, then the bare "ceiling" server (ceiling-server.mjs) the same way; prints a
+// markdown table and records the run in docs/PERFORMANCE.md. Settings: see that file.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { addUsage, cpuAccountingAvailable, describeUsage, neighbourLoad, snapshot, usage } from './cpu.mjs';
+import { busiestNeighbour, DISTURBED_PERCENT, insertRun, renderRatio, renderRun, renderTable } from './report.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER_MAIN = path.join(ROOT, 'apps/server/dist/main.js');
+const PASSWORD_MODULE = path.join(ROOT, 'apps/server/dist/modules/auth/password.js');
+const CEILING_MAIN = fileURLToPath(new URL('./ceiling-server.mjs', import.meta.url));
+const DOC = path.join(ROOT, 'docs/PERFORMANCE.md');
+
+class BenchError extends Error {}
+
+function intSetting(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BenchError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+const log = (message) => console.log(`[bench] ${message}`);
+
+// ---------------------------------------------------------------- cleanup
+
+/** Undo actions, run last-in first-out once, on success, failure or Ctrl-C. */
+const undo = [];
+async function cleanUp() {
+  let failed = false;
+  while (undo.length) {
+    const { what, run } = undo.pop();
+    try {
+      await run();
+    } catch (error) {
+      failed = true;
+      console.error(`[bench] clean-up failed (${what}): ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  return !failed;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`[bench] ${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------- machine
+
+function machineInfo() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown CPU';
+  return {
+    cores: os.availableParallelism(),
+    cpu: model,
+    ramGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+function gitCommit() {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    return dirty.trim() ? `${sha} (with uncommitted changes)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * How fast this machine verifies CommPro's password hashes (the real module, so the real
+ * parameters): one at a time, and one per core at once; with the CPU each verification costs
+ * (all threads of this process) and how much of the CPU other processes took meanwhile.
+ */
+async function calibrateArgon2(cores) {
+  const { hashPassword, verifyPassword } = await import(pathToFileURL(PASSWORD_MODULE).href);
+  const password = 'calibration password of a realistic length';
+  const hash = await hashPassword(password);
+  const measureRate = async (parallel, seconds) => {
+    for (let i = 0; i < parallel; i++) await verifyPassword(hash, password); // warm-up
+    let done = 0;
+    const cpuBefore = process.cpuUsage();
+    const procBefore = snapshot();
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+    const lane = async () => {
+      while (performance.now() < deadline) {
+        if (!(await verifyPassword(hash, password))) throw new BenchError('argon2 calibration: verify failed');
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, lane));
+    const wall = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const use = usage(procBefore, snapshot(), undefined, undefined);
+    return {
+      rate: done / wall,
+      cpuMs: (cpu.user + cpu.system) / 1000 / done,
+      other: use ? (100 * use.seconds.other) / use.wall : 0,
+    };
+  };
+  const one = await measureRate(1, 3);
+  const all = await measureRate(cores, 3);
+  return {
+    sequential: one.rate,
+    parallel: all.rate,
+    cpuMsSequential: one.cpuMs,
+    cpuMsParallel: all.cpuMs,
+    other: Math.max(one.other, all.other),
+  };
+}
+
+// ---------------------------------------------------------------- database
+
+async function createDatabase(adminUrl) {
+  const name = `commpro_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect().catch((error) => {
+    throw new BenchError(`cannot reach PostgreSQL at ${redact(adminUrl)}: ${error.message}`);
+  });
+  try {
+    const { rows } = await admin.query('show server_version');
+    await admin.query(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    undo.push({
+      what: `drop database ${name}`,
+      run: async () => {
+        const client = new pg.Client({ connectionString: adminUrl });
+        await client.connect();
+        try {
+          await client.query(`drop database if exists ${name} with (force)`);
+        } finally {
+          await client.end();
+        }
+      },
+    });
+    return { name, url: url.toString(), version: rows[0].server_version };
+  } finally {
+    await admin.end();
+  }
+}
+
+function redact(url) {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+// ---------------------------------------------------------------- processes
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A server as a child process; its output is kept (the tail) for the failure report. */
+async function startServer(label, script, env) {
+  const port = await freePort();
+  const nodeFlags = process.env.BENCH_CPU_PROF
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`,
+        `--cpu-prof-name=${label}.cpuprofile`,
+      ]
+    : [];
+  const child = spawn(process.execPath, [...nodeFlags, script], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server = { label, port, base: `http://127.0.0.1:${port}`, child, output: [], lines: 0, exit: undefined };
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      server.lines++;
+      server.output.push(line);
+      if (server.output.length > 40) server.output.shift();
+    }
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  server.exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      server.exit = { code, signal };
+      resolve(server.exit);
+    }),
+  );
+  undo.push({ what: `stop ${label}`, run: () => stopServer(server) });
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exit) throw new BenchError(`${label} exited during start (${describeExit(server.exit)})${tail(server)}`);
+    try {
+      const response = await fetch(`${server.base}/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new BenchError(`${label} did not become healthy within 60 s${tail(server)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  log(`${label} ready on ${server.base} (pid ${child.pid})`);
+  return server;
+}
+
+const describeExit = ({ code, signal }) => (signal ? `signal ${signal}` : `code ${code}`);
+const tail = (server) =>
+  server.output.length ? `\n--- last output of ${server.label} ---\n${server.output.join('\n')}` : '';
+
+/** SIGTERM, and a clean exit within the server's own grace period; SIGKILL and an error otherwise. */
+async function stopServer(server) {
+  const index = undo.findIndex((u) => u.what === `stop ${server.label}`);
+  if (index !== -1) undo.splice(index, 1);
+  if (!server.exit) {
+    server.child.kill('SIGTERM');
+    const timer = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
+    if ((await Promise.race([server.exited, timer])) === 'timeout') {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      throw new BenchError(`${server.label} did not stop within 15 s of SIGTERM; killed`);
+    }
+  }
+  if (server.exit.code !== 0) {
+    throw new BenchError(`${server.label} stopped badly (${describeExit(server.exit)})${tail(server)}`);
+  }
+  log(`${server.label} stopped`);
+}
+
+// ---------------------------------------------------------------- HTTP + load
+
+async function call(server, method, url, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${server.base}${url}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+async function expectStatus(server, status, method, url, options) {
+  const response = await call(server, method, url, options);
+  if (response.status !== status) {
+    throw new BenchError(
+      `${method} ${url} on ${server.label}: expected ${status}, got ${response.status}: ${response.text.slice(0, 500)}`,
+    );
+  }
+  return response.json;
+}
+
+/**
+ * On a shared machine, waits (up to BENCH_QUIET_WAIT seconds) until other processes leave the
+ * CPU to the bench; measures anyway after that, and the report flags the disturbance.
+ */
+async function awaitQuiet(serverPid, settings) {
+  if (!cpuAccountingAvailable || settings.quietWait === 0) return;
+  const deadline = Date.now() + settings.quietWait * 1000;
+  for (let waited = false; ; waited = true) {
+    const other = await neighbourLoad(2, serverPid, settings.database);
+    if (other < DISTURBED_PERCENT) {
+      if (waited) log('the machine is quiet again');
+      return;
+    }
+    if (Date.now() >= deadline) {
+      log(`other processes still use ${other.toFixed(0)} % of a core after ${settings.quietWait} s; measuring anyway`);
+      return;
+    }
+    if (!waited)
+      log(`other processes use ${other.toFixed(0)} % of a core; waiting up to ${settings.quietWait} s for quiet`);
+  }
+}
+
+/**
+ * The user's /me document once the logins autocannon left in flight at the end of its run have
+ * landed (each moves last_login), so the ceiling can be checked against it byte for byte.
+ */
+async function settledDocument(server, token) {
+  const deadline = Date.now() + 15_000;
+  let previous = await expectStatus(server, 200, 'GET', '/api/auth/me', { token });
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const current = await expectStatus(server, 200, 'GET', '/api/auth/me', { token });
+    if (JSON.stringify(current) === JSON.stringify(previous)) return current;
+    if (Date.now() > deadline) throw new BenchError(`${server.label}: /me kept changing 15 s after the last login run`);
+    previous = current;
+  }
+}
+
+/** Warm-up (discarded), then the measured run; any error, timeout or non-2xx fails the bench. */
+async function measure(server, name, request, settings) {
+  const base = {
+    url: `${server.base}${request.path}`,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    connections: settings.connections,
+    pipelining: 1,
+    timeout: 30,
+  };
+  const check = (result, phase) => {
+    const failures = result.errors + result.timeouts + result.non2xx + result.mismatches + result.resets;
+    // A warm-up may end before the first slow answer (a login on a busy machine); a measurement may not.
+    if (failures > 0 || (phase === 'measured' && result['2xx'] === 0)) {
+      const codes = Object.entries(result.statusCodeStats)
+        .map(([code, { count }]) => `${code}×${count}`)
+        .join(', ');
+      throw new BenchError(
+        `${name} on ${server.label} (${phase}): ${result['2xx']} ok, ${result.errors} errors, ${result.timeouts} timeouts, ` +
+          `${result.non2xx} non-2xx, ${result.resets} resets [status ${codes || 'none'}]${tail(server)}`,
+      );
+    }
+    return failures;
+  };
+  await awaitQuiet(server.child.pid, settings);
+  if (settings.warmup > 0) {
+    log(`${name} on ${server.label}: warm-up ${settings.warmup} s`);
+    check(await autocannon({ ...base, duration: settings.warmup }), 'warm-up');
+  }
+  log(`${name} on ${server.label}: measuring ${settings.duration} s`);
+  const linesBefore = server.lines;
+  // autocannon's own histogram keeps whole milliseconds; its 'response' event has the exact time.
+  const latencies = [];
+  const cpuBefore = snapshot();
+  const instance = autocannon({ ...base, duration: settings.duration });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  });
+  const result = await instance;
+  const cpu = usage(cpuBefore, snapshot(), server.child.pid, settings.database);
+  const failures = check(result, 'measured');
+  if (server.exit) throw new BenchError(`${server.label} exited during the run${tail(server)}`);
+  const round = {
+    rps: result.requests.mean,
+    latencies,
+    requests: result['2xx'],
+    failures,
+    logLines: server.lines - linesBefore,
+    cpu,
+  };
+  const { p50, p99 } = percentiles(latencies);
+  log(
+    `${name} on ${server.label}: ${round.rps.toFixed(1)} req/s, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ` +
+      `${round.requests} requests, ${failures} failures; CPU % of a core (server / postgres / load gen / other): ${describeUsage(cpu)}`,
+  );
+  return round;
+}
+
+function percentiles(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Rounds → one row: median req/s, percentiles over every latency of every round, sums of the rest. */
+function combine(rounds) {
+  const { p50, p99 } = percentiles(rounds.flatMap((r) => r.latencies));
+  const cpu = rounds.reduce((total, r) => addUsage(total, r.cpu), undefined);
+  const requests = rounds.reduce((n, r) => n + r.requests, 0);
+  return {
+    rps: median(rounds.map((r) => r.rps)),
+    rpsRounds: rounds.map((r) => r.rps),
+    p50,
+    p99,
+    requests,
+    failures: rounds.reduce((n, r) => n + r.failures, 0),
+    logLines: rounds.reduce((n, r) => n + r.logLines, 0),
+    cpu,
+    // Microseconds of the server process's CPU per answered request: insensitive to how busy the machine was.
+    serverCpuUs: cpu ? (cpu.seconds.server * 1e6) / requests : undefined,
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const settings = {
+    duration: intSetting('BENCH_DURATION', 10, 1, 3600),
+    warmup: intSetting('BENCH_WARMUP', 3, 0, 600),
+    connections: intSetting('BENCH_CONNECTIONS', 10, 1, 1000),
+    rounds: intSetting('BENCH_ROUNDS', 3, 1, 20),
+    quietWait: intSetting('BENCH_QUIET_WAIT', 30, 0, 3600),
+    record: intSetting('BENCH_RECORD', 1, 0, 1) === 1,
+  };
+  if (!existsSync(SERVER_MAIN)) throw new BenchError(`${SERVER_MAIN} is missing: run \`npm run build\` first`);
+  const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const date = new Date().toISOString();
+  const machine = machineInfo();
+  log(`${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`);
+  if (!cpuAccountingAvailable) log('no /proc: CPU accounting is off');
+
+  await awaitQuiet(undefined, settings);
+  log('argon2id calibration (6 s)');
+  const argon2 = await calibrateArgon2(machine.cores);
+  log(
+    `argon2id verify: ${argon2.sequential.toFixed(1)}/s one at a time (${argon2.cpuMsSequential.toFixed(1)} ms CPU each), ` +
+      `${argon2.parallel.toFixed(1)}/s ${machine.cores} at once (${argon2.cpuMsParallel.toFixed(1)} ms CPU each)` +
+      (argon2.other >= DISTURBED_PERCENT
+        ? `; disturbed: other processes used ${argon2.other.toFixed(0)} % of a core`
+        : ''),
+  );
+
+  const database = await createDatabase(adminUrl);
+  machine.postgres = database.version;
+  settings.database = database.name;
+  log(`database ${database.name} created on ${redact(adminUrl)} (PostgreSQL ${database.version})`);
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'commpro-bench-'));
+  undo.push({ what: `remove ${dataDir}`, run: () => rmSync(dataDir, { recursive: true, force: true }) });
+  const jwtSecret = randomBytes(48).toString('base64url');
+  const serverEnv = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: jwtSecret,
+    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    RATE_LIMIT_MAX: '10000000',
+    LOGIN_MAX_FAILURES: '10000000',
+    EMAIL_SEND_LIMIT_PER_HOUR: '1000',
+  };
+  const ceilingEnv = { NODE_ENV: 'production', DATABASE_URL: database.url, JWT_SECRET: jwtSecret };
+  const credentials = {
+    email: `bench-${randomBytes(4).toString('hex')}@bench.commpro.test`,
+    password: `Bench ${randomBytes(9).toString('base64url')}`,
+  };
+  const loginRequest = {
+    method: 'POST',
+    path: '/api/auth/login',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  };
+  const meRequest = (token) => ({ method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+
+  let registered = false;
+  /** CommPro's /me and /login; answers a fresh token and its /me document for the ceiling to match. */
+  async function commproRound(results) {
+    const app = await startServer('commpro', SERVER_MAIN, serverEnv);
+    if (!registered) {
+      await expectStatus(app, 201, 'POST', '/api/auth/register', { body: credentials });
+      registered = true;
+    }
+    const signedIn = await expectStatus(app, 200, 'POST', '/api/auth/login', { body: credentials });
+    if (signedIn.requires2FA !== false || !signedIn.accessToken) throw new BenchError('login did not answer tokens');
+    await expectStatus(app, 200, 'GET', '/api/auth/me', { token: signedIn.accessToken });
+    results.me.push(await measure(app, 'GET /api/auth/me', meRequest(signedIn.accessToken), settings));
+    results.login.push(await measure(app, 'POST /api/auth/login', loginRequest, settings));
+    // A fresh token for the ceiling, so a long BENCH_DURATION cannot outlive the 15-minute access token.
+    const fresh = await expectStatus(app, 200, 'POST', '/api/auth/login', { body: credentials });
+    const document = await settledDocument(app, fresh.accessToken);
+    await stopServer(app);
+    return { token: fresh.accessToken, document };
+  }
+
+  async function ceilingRound(results, reference) {
+    const ceiling = await startServer('ceiling', CEILING_MAIN, ceilingEnv);
+    const answered = await expectStatus(ceiling, 200, 'GET', '/api/auth/me', { token: reference.token });
+    if (JSON.stringify(answered) !== JSON.stringify(reference.document)) {
+      throw new BenchError(
+        `the ceiling's /me differs from CommPro's:\n  commpro: ${JSON.stringify(reference.document)}\n  ceiling: ${JSON.stringify(answered)}`,
+      );
+    }
+    results.ceiling.push(await measure(ceiling, 'GET /api/auth/me', meRequest(reference.token), settings));
+    await stopServer(ceiling);
+  }
+
+  // Rounds alternate the order (A B, B A, ...) so a drift in the machine's speed favours neither server.
+  const results = { me: [], login: [], ceiling: [] };
+  let reference;
+  for (let round = 1; round <= settings.rounds; round++) {
+    log(`round ${round} of ${settings.rounds}`);
+    if (round % 2 === 1 || !reference) {
+      reference = await commproRound(results);
+      await ceilingRound(results, reference);
+    } else {
+      await ceilingRound(results, reference);
+      reference = await commproRound(results);
+    }
+  }
+
+  const me = combine(results.me);
+  const login = combine(results.login);
+  const ceiling = combine(results.ceiling);
+  const ratios = results.me.map((r, i) => r.rps / results.ceiling[i].rps);
+  const rows = [
+    { endpoint: 'GET /api/auth/me', server: 'CommPro', result: me },
+    { endpoint: 'POST /api/auth/login', server: 'CommPro', result: login },
+    { endpoint: 'GET /api/auth/me', server: 'ceiling (Fastify + pg + jose)', result: ceiling },
+  ];
+  const run = {
+    date,
+    commit: gitCommit(),
+    machine,
+    settings,
+    rows,
+    me,
+    login,
+    ceiling,
+    argon2,
+    ratio: median(ratios),
+    ratios,
+  };
+
+  console.log(`\n${renderTable(rows)}\n`);
+  console.log(`${renderRatio(run)}\n`);
+  const other = busiestNeighbour(rows);
+  if (other >= DISTURBED_PERCENT) {
+    log(
+      `warning: other processes used up to ${other.toFixed(0)} % of a core during the measurements; req/s are disturbed`,
+    );
+  }
+  for (const [label, m] of [
+    ['commpro /me', me],
+    ['commpro /login', login],
+    ['ceiling /me', ceiling],
+  ]) {
+    if (m.logLines > 0) log(`note: ${label} logged ${m.logLines} line(s) at LOG_LEVEL=warn during the measured runs`);
+  }
+
+  if (settings.record) {
+    writeFileSync(DOC, insertRun(existsSync(DOC) ? readFileSync(DOC, 'utf8') : undefined, renderRun(run)));
+    log(`recorded in ${path.relative(ROOT, DOC)}`);
+  } else {
+    log('BENCH_RECORD=0: docs/PERFORMANCE.md left as it is');
+  }
+}
+
+let ok = false;
+try {
+  await main();
+  ok = true;
+} catch (error) {
+  console.error(`[bench] FAILED: ${error instanceof BenchError ? error.message : (error?.stack ?? error)}`);
+} finally {
+  if (!(await cleanUp())) ok = false;
+}
+process.exit(ok ? 0 : 1);
