@@ -8,6 +8,7 @@
 // token exactly as the server does (algorithm, issuer, audience, claim shapes),
 // load the user by id through a pg Pool of the same size, refuse inactive users,
 // and reply with the same JSON document.
+import { createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
@@ -19,7 +20,8 @@ if (!DATABASE_URL || !JWT_SECRET) {
 }
 
 const POOL_SIZE = 10; // = openDatabase()'s default in apps/server/src/platform/db/client.ts
-const key = new TextEncoder().encode(JWT_SECRET);
+// Imported once, as the server does: the ceiling is the best bare way to answer.
+const key = createSecretKey(Buffer.from(JWT_SECRET, 'utf8'));
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_SIZE });
 pool.on('error', () => undefined);
 

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { UserRole } from '@commpro/contracts';
 import { AppError } from '../errors.js';
@@ -32,7 +33,8 @@ export interface TokenSigner {
  * purpose tokens so one can never stand in for the other.
  */
 export function createTokenSigner(secret: string, clock: () => Date = () => new Date()): TokenSigner {
-  const key = new TextEncoder().encode(secret);
+  // A KeyObject made once: given raw bytes, jose would import the key again on every sign and verify.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   const now = () => Math.floor(clock().getTime() / 1000);
 
   async function verify(token: string, audience: string) {
