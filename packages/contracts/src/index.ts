@@ -1,3 +1,5 @@
 export * from './common.js';
 export * from './auth.js';
+export * from './numbers.js';
+export * from './plans.js';
 export * from './realtime.js';

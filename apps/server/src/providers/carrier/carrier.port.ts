@@ -1,0 +1,116 @@
+import type { AvailableNumber, Capabilities, CountryCode, NumberType } from '@commpro/contracts';
+
+/** A phone number in E.164 form (+33612345678), checked before it reaches a carrier. */
+export type E164 = string & { readonly __brand: 'E164' };
+
+export interface NumberSearch {
+  countryCode: CountryCode;
+  type?: NumberType | undefined;
+  areaCode?: string | undefined;
+  /** Digits to find in the number; `*` matches any one digit. */
+  contains?: string | undefined;
+  limit: number;
+}
+
+/** Where the carrier must call us back for a number, built from PUBLIC_URL. */
+export interface NumberWebhooks {
+  smsUrl: string;
+  voiceUrl: string;
+  statusCallbackUrl: string;
+}
+
+export interface PurchasedNumber {
+  /** The carrier's id for the number (Twilio's PN… sid); kept to update and release it. */
+  carrierSid: string;
+  phoneNumber: E164;
+  countryCode: CountryCode;
+  type: NumberType;
+  capabilities: Capabilities;
+}
+
+export type CarrierErrorReason =
+  /** Someone else has it now, or it was never offered. */
+  | 'NUMBER_UNAVAILABLE'
+  /** The regulator asks for an address or identity documents before this purchase. */
+  | 'REGULATORY_REQUIREMENT'
+  | 'INVALID_NUMBER'
+  | 'NOT_FOUND'
+  | 'AUTHENTICATION'
+  /** The carrier is down or answered something we cannot use. */
+  | 'UNAVAILABLE';
+
+/**
+ * What an adapter throws: a reason in our words, never the vendor's text, which
+ * stays in `cause` for the logs.
+ */
+export class CarrierError extends Error {
+  readonly reason: CarrierErrorReason;
+  constructor(reason: CarrierErrorReason, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'CarrierError';
+    this.reason = reason;
+  }
+}
+
+/**
+ * The numbers part of a carrier. Adapters translate and verify; they hold no
+ * business rules and never write to our tables (the sandbox keeps its own
+ * allocation state, which is the carrier's side of the world).
+ */
+export interface NumbersCarrier {
+  readonly name: 'sandbox' | 'twilio';
+  /** Resolves when the carrier accepts our credentials; /health and start-up use it. */
+  checkCredentials(): Promise<void>;
+  searchAvailableNumbers(search: NumberSearch): Promise<AvailableNumber[]>;
+  purchaseNumber(request: {
+    phoneNumber: E164;
+    friendlyName?: string | undefined;
+    webhooks: NumberWebhooks;
+  }): Promise<PurchasedNumber>;
+  updateNumber(carrierSid: string, changes: { friendlyName?: string | null | undefined }): Promise<void>;
+  releaseNumber(carrierSid: string): Promise<void>;
+}
+
+/*
+ * The parts messaging (issue 4) and calls (issue 5) add, declared now so the
+ * adapters are shaped for them. No adapter implements them yet.
+ */
+
+export interface OutboundMessage {
+  from: E164;
+  to: E164;
+  body?: string | undefined;
+  mediaUrls?: string[] | undefined;
+  statusCallbackUrl: string;
+}
+
+export interface MessagingCarrier {
+  sendMessage(message: OutboundMessage): Promise<{ carrierMessageId: string }>;
+}
+
+export interface VoiceCarrier {
+  startCall(call: {
+    from: E164;
+    to: E164;
+    callbackUrl: string;
+    statusCallbackUrl: string;
+  }): Promise<{ carrierCallId: string }>;
+  updateCall(carrierCallId: string, changes: { hold?: boolean; mute?: boolean }): Promise<void>;
+  endCall(carrierCallId: string): Promise<void>;
+  createVoiceToken(identity: string, ttlSeconds: number): Promise<string>;
+}
+
+/** An inbound carrier request as our routes see it; verification needs the exact public URL. */
+export interface WebhookRequest {
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  params: Record<string, string>;
+}
+
+export interface WebhookVerifier {
+  /** True only when the request carries the carrier's valid signature for that URL and body. */
+  verifyWebhook(request: WebhookRequest): boolean;
+}
+
+/** The carrier as the app holds it; grows as messaging and calls land. */
+export type Carrier = NumbersCarrier;
