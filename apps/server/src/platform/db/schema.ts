@@ -1,5 +1,9 @@
 /** Every table, for drizzle-kit and the typed client. Each module owns its own table file. */
 export * from '../../modules/auth/auth.table.js';
 export * from '../../modules/notifications/notifications.table.js';
+export * from '../../modules/numbers/numbers.table.js';
+export * from '../../modules/billing/billing.table.js';
+export * from '../../providers/carrier/sandbox/sandbox.table.js';
 export * from '../webhooks/webhook-logs.table.js';
 export * from '../email/email-outbox.table.js';
+export * from '../jobs/jobs.table.js';
