@@ -12,6 +12,8 @@ import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { CallsPage } from '../features/calls/CallsPage';
 import { ContactsPage } from '../features/contacts/ContactsPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
+import { BuyNumberPage } from '../features/numbers/BuyNumberPage';
+import { MyNumbersPage } from '../features/numbers/MyNumbersPage';
 import { AppShell } from './AppShell';
 import { PublicOnly, RequireAuth } from './guards';
 import { NotFoundPage } from './NotFoundPage';
@@ -39,6 +41,8 @@ export const router = createBrowserRouter([
           { path: '/messages', element: <MessagesPage /> },
           { path: '/calls', element: <CallsPage /> },
           { path: '/contacts', element: <ContactsPage /> },
+          { path: '/numbers', element: <MyNumbersPage /> },
+          { path: '/numbers/buy', element: <BuyNumberPage /> },
           {
             path: '/settings',
             element: <SettingsLayout />,

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ChevronLeft, ChevronRight, LogOut, Palette, ShieldCheck, UserRound } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Hash, LogOut, Palette, ShieldCheck, UserRound } from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { useT } from '../../shared/i18n/i18n';
@@ -29,6 +29,12 @@ export function SettingsLayout() {
       label: t('settings.profile.title'),
       hint: t('settings.profile.menuHint'),
       icon: UserRound,
+    },
+    {
+      to: '/numbers',
+      label: t('settings.numbers.title'),
+      hint: t('settings.numbers.menuHint'),
+      icon: Hash,
     },
     {
       to: '/settings/security',

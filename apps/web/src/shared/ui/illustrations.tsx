@@ -74,3 +74,31 @@ export function ContactsIllustration() {
     </svg>
   );
 }
+
+export function NumbersIllustration() {
+  return (
+    <svg viewBox="0 0 200 168" width="200" height="168">
+      <Backdrop />
+      <g className="illu-float illu-float--late">
+        <rect className="illu-card illu-card--back" x="96" y="30" width="70" height="112" rx="16" />
+        <rect className="illu-line illu-line--faint" x="110" y="118" width="42" height="7" rx="3.5" />
+      </g>
+      <g className="illu-float">
+        <rect className="illu-card" x="40" y="40" width="104" height="70" rx="16" />
+        <rect className="illu-primary" x="54" y="54" width="26" height="26" rx="8" />
+        <path
+          className="illu-on-primary"
+          d="M62 60.5h2.2l-.5 4h3.4l.5-4h2.2l-.5 4h2.7v2.2h-3l-.4 3.1h2.9V72h-3.2l-.5 4h-2.2l.5-4h-3.4l-.5 4h-2.2l.5-4h-2.7v-2.2h3l.4-3.1h-2.9v-2.2h3.2zm1.4 6.2l-.4 3.1h3.4l.4-3.1z"
+        />
+        <rect className="illu-line" x="90" y="58" width="40" height="7" rx="3.5" />
+        <rect className="illu-line illu-line--faint" x="90" y="71" width="28" height="7" rx="3.5" />
+        <rect className="illu-line illu-line--faint" x="54" y="92" width="76" height="7" rx="3.5" />
+      </g>
+      <g className="illu-float illu-float--late">
+        <rect className="illu-card" x="112" y="100" width="62" height="32" rx="10" />
+        <circle className="illu-success" cx="127" cy="116" r="5" />
+        <rect className="illu-line" x="137" y="113" width="28" height="6" rx="3" />
+      </g>
+    </svg>
+  );
+}

@@ -1,0 +1,63 @@
+import { COUNTRIES, PLAN_TIERS, type CountryCode, type PlanTier } from '@commpro/contracts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Locale } from '../../shared/i18n/i18n';
+
+/** "+33 6 39 98 12 34" from "+33639981234"; the input unchanged when it cannot be parsed. */
+export function formatPhone(e164: string): string {
+  try {
+    return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  } catch {
+    return e164;
+  }
+}
+
+/** "France", "Royaume-Uni"… in the person's language. */
+export function countryName(code: CountryCode, locale: Locale): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "€1.50" / "1,50 €". */
+export function formatPrice(amount: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(amount);
+}
+
+export function formatDate(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
+}
+
+const ZONE_COUNTRIES: [RegExp, CountryCode][] = [
+  [/^Europe\/Paris$/, 'FR'],
+  [/^Europe\/(London|Belfast)$/, 'GB'],
+  [/^Europe\/(Berlin|Busingen)$/, 'DE'],
+  [/^(Europe\/Madrid|Atlantic\/Canary|Africa\/Ceuta)$/, 'ES'],
+  [/^Europe\/Rome$/, 'IT'],
+  [/^(America\/|US\/|Pacific\/Honolulu)/, 'US'],
+];
+
+/** The country to search first: the one of the person's time zone when we offer it, else France. */
+export function defaultCountry(timeZone: string | undefined): CountryCode {
+  if (timeZone) for (const [pattern, code] of ZONE_COUNTRIES) if (pattern.test(timeZone)) return code;
+  return 'FR';
+}
+
+export function isCountryCode(value: string): value is CountryCode {
+  return (COUNTRIES as readonly string[]).includes(value);
+}
+
+/** The paid plan a "plan limit reached" error points to, from its details or its message. */
+export function planNamedIn(
+  message: string,
+  details: { field?: string | undefined; message: string }[],
+): PlanTier | null {
+  const texts = [...details.filter((detail) => detail.field === 'plan').map((detail) => detail.message), message];
+  for (const text of texts) {
+    const upper = text.toUpperCase();
+    const tier = PLAN_TIERS.find((name) => name !== 'FREE' && new RegExp(`\\b${name}\\b`).test(upper));
+    if (tier) return tier;
+  }
+  return null;
+}
