@@ -146,7 +146,7 @@ describe('sandbox carrier: search', () => {
         requirements: c.requirements,
         setupCost: 0,
       });
-      expect(n.monthlyCost).toBe(c.type === 'MOBILE' ? 5 : 2);
+      expect(n.monthlyCost).toBe(2);
       expect(n.friendlyName).toMatch(c.friendly);
       expect(isSandboxNumber(n.phoneNumber)).toBe(true);
       const parsed = parsePhoneNumberFromString(n.phoneNumber);

@@ -143,9 +143,10 @@ describe('sandbox pools', () => {
     expect(containsPattern('12a')).toBeUndefined();
   });
 
-  it('prices from the seed: €2 a number, €5 a mobile, no setup fee', () => {
+  it('prices from the seed: €2 a number, no setup fee', () => {
     expect(offerTerms('FR', 'LOCAL')).toMatchObject({ monthlyCost: 2, setupCost: 0, requirements: 'IDENTITY' });
-    expect(offerTerms('FR', 'MOBILE')).toMatchObject({ monthlyCost: 5, setupCost: 0 });
+    expect(offerTerms('FR', 'MOBILE')).toMatchObject({ monthlyCost: 2, setupCost: 0 });
+    expect(offerTerms('GB', 'TOLL_FREE')).toMatchObject({ monthlyCost: 2, setupCost: 0 });
     expect(offerTerms('US', 'LOCAL')).toMatchObject({ monthlyCost: 2, requirements: 'NONE' });
   });
 });

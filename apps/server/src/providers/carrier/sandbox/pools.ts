@@ -167,14 +167,15 @@ const FULL: Capabilities = { voice: true, sms: true, mms: true };
  * real carrier's answer wins.
  *
  * Costs: the seed prices a number at €2/month ("Phone number (FR): €2/mois
- * par numéro") and shows a mobile number at €5/month (wireframe 6). The seed
- * names no setup fee and no toll-free price, so setup is 0 and the UK
- * freephone block is priced like a landline.
+ * par numéro") and names no setup fee, so every type is €2/month and setup 0,
+ * the same figure the numbers module charges (modules/numbers/pricing.ts).
+ * The seed's wireframe 6 shows a mobile at €5/month and it names no
+ * toll-free price; change MOBILE here and in pricing.ts together if that wins.
  */
 const OFFER_TERMS: Record<CountryCode, Partial<Record<NumberType, OfferTerms>>> = {
   GB: {
     LOCAL: { capabilities: VOICE_ONLY, requirements: 'ADDRESS', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'ADDRESS', monthlyCost: 5, setupCost: 0 },
+    MOBILE: { capabilities: FULL, requirements: 'ADDRESS', monthlyCost: 2, setupCost: 0 },
     TOLL_FREE: { capabilities: VOICE_ONLY, requirements: 'ADDRESS', monthlyCost: 2, setupCost: 0 },
   },
   DE: {
@@ -182,18 +183,18 @@ const OFFER_TERMS: Record<CountryCode, Partial<Record<NumberType, OfferTerms>>> 
   },
   FR: {
     LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 5, setupCost: 0 },
+    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
   },
   US: {
     LOCAL: { capabilities: FULL, requirements: 'NONE', monthlyCost: 2, setupCost: 0 },
   },
   ES: {
     LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 5, setupCost: 0 },
+    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
   },
   IT: {
     LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 5, setupCost: 0 },
+    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
   },
 };
 
