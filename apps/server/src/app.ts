@@ -8,11 +8,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
 import { registerAuthModule } from './modules/auth/index.js';
+import { createBillingService } from './modules/billing/billing.service.js';
+import { registerNumbersModule } from './modules/numbers/index.js';
 import { createTokenSigner } from './platform/auth/access-tokens.js';
 import { createCipher, parseKeyring } from './platform/crypto.js';
 import type { DatabaseHandle } from './platform/db/client.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './platform/email/mailer.js';
 import { AppError } from './platform/errors.js';
+import { createJobQueue, type JobHandler, type JobQueue, startJobWorker } from './platform/jobs/job-queue.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerHealth } from './platform/http/health.js';
@@ -22,6 +25,14 @@ import { registerWebApp } from './platform/http/web-app.js';
 import { loggerOptions } from './platform/logger.js';
 import { attachRealtime } from './platform/realtime/socket-server.js';
 import type { Secrets } from './platform/secrets.js';
+import { type Carrier, createCarrier } from './providers/carrier/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The durable job queue; tests run due jobs through it. */
+    jobs: JobQueue;
+  }
+}
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -31,6 +42,10 @@ export interface AppDeps {
   mailer?: Mailer;
   clock?: () => Date;
   webDistDir?: string;
+  /** Tests pass their own; otherwise the one CARRIER names. */
+  carrier?: Carrier;
+  /** Poll the job queue in the background (main.ts); tests run jobs themselves. */
+  runJobWorker?: boolean;
 }
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -95,11 +110,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await registerOpenApi(app, config.publicUrl);
   registerMetrics(app, { token: config.metricsToken });
+  const carrier = deps.carrier ?? createCarrier(config, { db: deps.database.db, clock });
   registerHealth(app, {
     database: () => deps.database.ping(),
     redis: deps.redis ? async () => void (await deps.redis!.ping()) : undefined,
-    // The carrier layer registers its probe when it lands (issue 3); until then there is none to report.
-    carrier: undefined,
+    carrier: () => carrier.checkCredentials(),
   });
 
   const signer = createTokenSigner(deps.secrets.jwtSecret, clock);
@@ -111,10 +126,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       ? createSmtpMailer(config.email.smtpUrl, config.email.from)
       : createOutboxMailer(deps.database.db, app.log, { logLinks: config.env !== 'production' }));
 
+  const jobHandlers: Record<string, JobHandler> = {};
+  const jobs = createJobQueue({ db: deps.database.db, handlers: jobHandlers, clock, log: app.log });
+  app.decorate('jobs', jobs);
+  const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
+  const billing = createBillingService({ db: deps.database.db });
+
   await registerAuthModule(app, {
     db: deps.database.db,
     signer,
-    cipher: createCipher(parseKeyring(deps.secrets.encryptionKeys)),
+    cipher,
     mailer,
     realtime,
     publicUrl: config.publicUrl,
@@ -122,6 +143,30 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     emailSendLimitPerHour: config.emailSendLimitPerHour,
     clock,
   });
+
+  const numbers = await registerNumbersModule(app, {
+    db: deps.database.db,
+    carrier,
+    billing,
+    jobs,
+    cipher,
+    publicUrl: config.publicUrl,
+    carrierCallsPerMinute: config.carrierCallsPerMinute,
+    clock,
+  });
+  Object.assign(jobHandlers, numbers.jobHandlers);
+
+  // A carrier that refuses our credentials is reported, not fatal: /health says carrier ERROR meanwhile.
+  app.addHook('onReady', async () => {
+    carrier.checkCredentials().catch((err: unknown) => {
+      app.log.error({ err }, `carrier ${carrier.name} is not usable (credentials or network); numbers will fail`);
+    });
+  });
+
+  if (deps.runJobWorker) {
+    const worker = startJobWorker(jobs, { intervalMs: config.jobsPollMs, log: app.log });
+    app.addHook('onClose', () => worker.stop());
+  }
 
   await registerWebApp(app, deps.webDistDir ?? DEFAULT_WEB_DIST);
   return app;

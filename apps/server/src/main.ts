@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
-  const app = await buildApp(config, { database, redis, secrets: resolveSecrets(config) });
+  const app = await buildApp(config, { database, redis, secrets: resolveSecrets(config), runJobWorker: true });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -23,7 +23,9 @@ describe('loadConfig defaults', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(path.isAbsolute(config.dataDir)).toBe(true);
     expect(config.dataDir).toBe(path.resolve('data'));
-    expect(config.carrier).toEqual({ kind: 'sandbox' });
+    // A released sandbox number rests 30 days before it is offered again.
+    expect(config.carrier).toEqual({ kind: 'sandbox', quarantineMs: 30 * 24 * 3600_000 });
+    expect(config.carrierCallsPerMinute).toBe(30);
     expect(config.billing).toEqual({ kind: 'local' });
     expect(config.rateLimit).toEqual({ max: 100, windowMs: 60_000 });
     expect(config.databaseUrl).toBeUndefined();

@@ -67,6 +67,9 @@ const EnvSchema = z.object({
   SMTP_URL: smtpUrl,
   EMAIL_FROM: z.string().default('CommPro <no-reply@commpro.local>'),
   CARRIER: z.enum(['sandbox', 'twilio']).default('sandbox'),
+  CARRIER_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  SANDBOX_QUARANTINE_DAYS: z.coerce.number().min(0).default(30),
+  JOBS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
   BILLING: z.enum(['local', 'stripe']).default('local'),
@@ -107,7 +110,12 @@ export type Config = Readonly<{
   trustProxy: boolean;
   metricsToken: string | undefined;
   email: Readonly<{ smtpUrl: string | undefined; from: string }>;
-  carrier: Readonly<{ kind: 'sandbox' } | { kind: 'twilio'; accountSid: string; authToken: string }>;
+  carrier: Readonly<
+    { kind: 'sandbox'; quarantineMs: number } | { kind: 'twilio'; accountSid: string; authToken: string }
+  >;
+  /** Number searches and purchases per account per minute (each is a carrier call). */
+  carrierCallsPerMinute: number;
+  jobsPollMs: number;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
 }>;
 
@@ -158,7 +166,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     carrier:
       env.CARRIER === 'twilio'
         ? { kind: 'twilio', accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN! }
-        : { kind: 'sandbox' },
+        : { kind: 'sandbox', quarantineMs: env.SANDBOX_QUARANTINE_DAYS * 24 * 3600_000 },
+    carrierCallsPerMinute: env.CARRIER_CALLS_PER_MINUTE,
+    jobsPollMs: env.JOBS_POLL_MS,
     billing:
       env.BILLING === 'stripe'
         ? { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY!, webhookSecret: env.STRIPE_WEBHOOK_SECRET! }

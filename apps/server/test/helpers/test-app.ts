@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { Email, Mailer } from '../../src/platform/email/mailer.js';
+import type { Carrier } from '../../src/providers/carrier/carrier.port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Keeps what the app sent, so tests can follow the links a user would get by email. */
@@ -37,7 +38,7 @@ export interface TestApp {
  * mailer. `env` overrides configuration as the environment would.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; redis?: Redis; realClock?: boolean } = {},
+  options: { env?: Record<string, string>; redis?: Redis; realClock?: boolean; carrier?: Carrier } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const mailer = createRecordingMailer();
@@ -63,6 +64,7 @@ export async function createTestApp(
       encryptionKeys: `t1:${randomBytes(32).toString('base64')}`,
     },
     mailer,
+    carrier: options.carrier,
     clock: options.realClock ? undefined : () => clock.now,
   });
   await app.ready();

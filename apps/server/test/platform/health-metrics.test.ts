@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openRedis } from '../../src/platform/redis.js';
+import { type Carrier, CarrierError } from '../../src/providers/carrier/carrier.port.js';
 import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../helpers/test-app.js';
 
 const redisUrl = inject('redisUrl');
@@ -16,7 +17,36 @@ async function app(options: Parameters<typeof createTestApp>[0] = {}): Promise<T
 }
 
 describe('GET /health', () => {
-  it('is 200 OK with the database up and Redis reported as DISABLED when not configured', async () => {
+  it('is 503 with carrier ERROR when the carrier refuses our credentials, and the API keeps serving', async () => {
+    const refusing: Carrier = {
+      name: 'twilio',
+      checkCredentials: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
+      searchAvailableNumbers: async () => [],
+      purchaseNumber: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
+      updateNumber: async () => undefined,
+      releaseNumber: async () => undefined,
+    };
+    const t = await createTestApp({ carrier: refusing });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/health' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'DEGRADED', services: { database: 'OK', carrier: 'ERROR' } });
+      const signup = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email: uniqueEmail(), password: STRONG_PASSWORD },
+      });
+      expect(signup.statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is 200 OK with the database and the sandbox carrier up, and Redis reported as DISABLED when not configured', async () => {
     const t = await app();
     const res = await t.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
@@ -24,7 +54,7 @@ describe('GET /health', () => {
       status: 'OK',
       uptime: expect.any(Number),
       timestamp: expect.any(Number),
-      services: { database: 'OK', redis: 'DISABLED', carrier: 'DISABLED' },
+      services: { database: 'OK', redis: 'DISABLED', carrier: 'OK' },
     });
     expect(Math.abs(res.json().timestamp - Date.now())).toBeLessThan(60_000);
   });

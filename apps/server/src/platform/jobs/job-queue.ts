@@ -1,0 +1,150 @@
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { jobs } from './jobs.table.js';
+
+export type JobRow = typeof jobs.$inferSelect;
+export type JobHandler = (payload: Record<string, unknown>, job: JobRow) => Promise<void>;
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  /** While a job with this key is not done, enqueueing it again does nothing. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+export interface JobQueue {
+  enqueue(kind: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+  /** Claims due jobs and runs them; returns how many ran. The worker calls it on a timer, tests directly. */
+  runDue(limit?: number): Promise<number>;
+}
+
+const LEASE_MS = 5 * 60_000;
+const MAX_BACKOFF_MS = 3600_000;
+
+/** Retries back off exponentially from 30 s up to an hour. */
+export const retryDelayMs = (attempts: number): number => Math.min(30_000 * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+
+/**
+ * A durable queue in PostgreSQL. A job is claimed under a lease with
+ * FOR UPDATE SKIP LOCKED, so several workers never run the same job at once
+ * and a worker that dies mid-job only delays it until the lease ends.
+ */
+export function createJobQueue(deps: {
+  db: Database;
+  handlers: Readonly<Record<string, JobHandler>>;
+  clock: () => Date;
+  log: { error(obj: object, msg: string): void };
+}): JobQueue {
+  const { db, handlers, clock } = deps;
+
+  async function claim(limit: number): Promise<JobRow[]> {
+    const now = clock();
+    return db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            isNull(jobs.doneAt),
+            isNull(jobs.failedAt),
+            lte(jobs.runAt, now),
+            or(isNull(jobs.lockedUntil), lte(jobs.lockedUntil, now)),
+          ),
+        )
+        .orderBy(asc(jobs.runAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (!due.length) return [];
+      return tx
+        .update(jobs)
+        .set({ lockedUntil: new Date(now.getTime() + LEASE_MS), attempts: sql`${jobs.attempts} + 1` })
+        .where(
+          inArray(
+            jobs.id,
+            due.map((d) => d.id),
+          ),
+        )
+        .returning();
+    });
+  }
+
+  async function settle(job: JobRow, error: unknown): Promise<void> {
+    const now = clock();
+    if (error === undefined) {
+      await db.update(jobs).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(jobs.id, job.id));
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    deps.log.error({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');
+    const exhausted = job.attempts >= job.maxAttempts;
+    await db
+      .update(jobs)
+      .set({
+        lockedUntil: null,
+        lastError: message.slice(0, 2000),
+        ...(exhausted ? { failedAt: now } : { runAt: new Date(now.getTime() + retryDelayMs(job.attempts)) }),
+      })
+      .where(eq(jobs.id, job.id));
+  }
+
+  return {
+    async enqueue(kind, payload, options = {}) {
+      await db
+        .insert(jobs)
+        .values({
+          kind,
+          payload,
+          runAt: options.runAt ?? clock(),
+          dedupeKey: options.dedupeKey ?? null,
+          maxAttempts: options.maxAttempts ?? 10,
+        })
+        .onConflictDoNothing({ target: jobs.dedupeKey });
+    },
+
+    async runDue(limit = 10) {
+      const claimed = await claim(limit);
+      for (const job of claimed) {
+        const handler = handlers[job.kind];
+        try {
+          if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+          await handler(job.payload, job);
+          await settle(job, undefined);
+        } catch (error) {
+          await settle(job, error ?? new Error('job failed'));
+        }
+      }
+      return claimed.length;
+    },
+  };
+}
+
+/** Polls the queue until stopped; errors of the poll itself are logged, never thrown. */
+export function startJobWorker(
+  queue: JobQueue,
+  options: { intervalMs: number; log: { error(obj: object, msg: string): void } },
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const tick = () => {
+    running = (async () => {
+      try {
+        // Drain what is due, then wait for the next tick.
+        while (!stopped && (await queue.runDue()) > 0);
+      } catch (err) {
+        options.log.error({ err }, 'job worker poll failed');
+      }
+      if (!stopped) timer = setTimeout(tick, options.intervalMs);
+    })();
+  };
+  timer = setTimeout(tick, options.intervalMs);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
