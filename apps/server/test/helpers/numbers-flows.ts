@@ -37,8 +37,12 @@ export async function createNumbersTestApp(
 ): Promise<NumbersTestApp> {
   const database = await createTestDatabase();
   const mailer = createRecordingMailer();
+  // Mid-month, so "one month later" means the same thing under every convention;
+  // tests about month ends set the clock themselves.
+  const start = new Date();
+  start.setUTCDate(15);
   const clock = {
-    now: new Date(),
+    now: start,
     advance(ms: number) {
       this.now = new Date(this.now.getTime() + ms);
     },
