@@ -144,9 +144,7 @@ describe('sandbox carrier: search', () => {
         type: c.type,
         capabilities: c.capabilities,
         requirements: c.requirements,
-        setupCost: 0,
       });
-      expect(n.monthlyCost).toBe(2);
       expect(n.friendlyName).toMatch(c.friendly);
       expect(isSandboxNumber(n.phoneNumber)).toBe(true);
       const parsed = parsePhoneNumberFromString(n.phoneNumber);

@@ -143,10 +143,9 @@ describe('sandbox pools', () => {
     expect(containsPattern('12a')).toBeUndefined();
   });
 
-  it('prices from the seed: €2 a number, no setup fee', () => {
-    expect(offerTerms('FR', 'LOCAL')).toMatchObject({ monthlyCost: 2, setupCost: 0, requirements: 'IDENTITY' });
-    expect(offerTerms('FR', 'MOBILE')).toMatchObject({ monthlyCost: 2, setupCost: 0 });
-    expect(offerTerms('GB', 'TOLL_FREE')).toMatchObject({ monthlyCost: 2, setupCost: 0 });
-    expect(offerTerms('US', 'LOCAL')).toMatchObject({ monthlyCost: 2, requirements: 'NONE' });
+  it('asks what each country’s regulator asks before a purchase', () => {
+    expect(offerTerms('FR', 'LOCAL')).toMatchObject({ requirements: 'IDENTITY' });
+    expect(offerTerms('GB', 'TOLL_FREE')).toMatchObject({ requirements: 'ADDRESS' });
+    expect(offerTerms('US', 'LOCAL')).toMatchObject({ requirements: 'NONE' });
   });
 });

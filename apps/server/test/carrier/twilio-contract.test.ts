@@ -89,8 +89,6 @@ describe('Twilio carrier against Twilio’s OpenAPI document (Prism)', () => {
         countryCode: 'FR',
         type: 'MOBILE',
         capabilities: { voice: false, sms: true, mms: false },
-        monthlyCost: 2,
-        setupCost: 0,
         // France needs a regulatory bundle for mobile numbers, whatever address_requirements says.
         requirements: 'IDENTITY',
       },
@@ -116,8 +114,6 @@ describe('Twilio carrier against Twilio’s OpenAPI document (Prism)', () => {
         countryCode: 'US',
         type: 'LOCAL',
         capabilities: { voice: true, sms: false, mms: true },
-        monthlyCost: 2,
-        setupCost: 0,
         requirements: 'NONE',
       },
     ]);

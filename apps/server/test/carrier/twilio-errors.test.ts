@@ -215,8 +215,6 @@ describe('Twilio answers as the live API sends them', () => {
         countryCode: 'US',
         type: 'LOCAL',
         capabilities: { voice: true, sms: true, mms: false },
-        monthlyCost: 2,
-        setupCost: 0,
         requirements: 'ADDRESS',
       },
       {
@@ -225,8 +223,6 @@ describe('Twilio answers as the live API sends them', () => {
         countryCode: 'US',
         type: 'TOLL_FREE',
         capabilities: { voice: true, sms: false, mms: true },
-        monthlyCost: 2,
-        setupCost: 0,
         requirements: 'NONE',
       },
     ]);

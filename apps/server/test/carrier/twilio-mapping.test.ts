@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { E164 } from '../../src/providers/carrier/carrier.port.js';
-import { numberPrice } from '../../src/providers/carrier/twilio/pricing.js';
 import { twilioRequirements } from '../../src/providers/carrier/twilio/requirements.js';
 import {
   areaCodePattern,
@@ -51,11 +50,6 @@ describe('Twilio mapping helpers', () => {
       expect(twilioRequirements(country, 'MOBILE', 'none')).toBe('IDENTITY');
       expect(twilioRequirements(country, 'LOCAL', 'local')).toBe('IDENTITY');
     }
-  });
-
-  it('prices every number at the seed’s €2 a month, no setup fee', () => {
-    expect(numberPrice('FR', 'MOBILE')).toEqual({ monthlyCost: 2, setupCost: 0 });
-    expect(numberPrice('US', 'TOLL_FREE')).toEqual({ monthlyCost: 2, setupCost: 0 });
   });
 
   it('derives country and type of a bought number', () => {

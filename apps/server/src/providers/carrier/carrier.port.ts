@@ -13,6 +13,9 @@ export interface NumberSearch {
 }
 
 /** Where the carrier must call us back for a number, built from PUBLIC_URL. */
+/** A number a carrier can sell, in our terms; what we charge for it is the numbers module's business. */
+export type NumberOffer = Omit<AvailableNumber, 'monthlyCost' | 'setupCost'>;
+
 export interface NumberWebhooks {
   smsUrl: string;
   voiceUrl: string;
@@ -61,7 +64,7 @@ export interface NumbersCarrier {
   readonly name: 'sandbox' | 'twilio';
   /** Resolves when the carrier accepts our credentials; /health and start-up use it. */
   checkCredentials(): Promise<void>;
-  searchAvailableNumbers(search: NumberSearch): Promise<AvailableNumber[]>;
+  searchAvailableNumbers(search: NumberSearch): Promise<NumberOffer[]>;
   purchaseNumber(request: {
     phoneNumber: E164;
     friendlyName?: string | undefined;

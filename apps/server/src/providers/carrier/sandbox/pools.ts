@@ -143,10 +143,6 @@ export const SANDBOX_POOLS: readonly NumberPool[] = [
 export interface OfferTerms {
   capabilities: Capabilities;
   requirements: NumberRequirements;
-  /** EUR per month. */
-  monthlyCost: number;
-  /** EUR, once. */
-  setupCost: number;
 }
 
 const VOICE_ONLY: Capabilities = { voice: true, sms: false, mms: false };
@@ -165,36 +161,30 @@ const FULL: Capabilities = { voice: true, sms: true, mms: true };
  * documents (Germany: local numbers only for businesses with an address in the
  * area). Twilio warns these rules change: they are hints for the buyer, the
  * real carrier's answer wins.
- *
- * Costs: the seed prices a number at €2/month ("Phone number (FR): €2/mois
- * par numéro") and names no setup fee, so every type is €2/month and setup 0,
- * the same figure the numbers module charges (modules/numbers/pricing.ts).
- * The seed's wireframe 6 shows a mobile at €5/month and it names no
- * toll-free price; change MOBILE here and in pricing.ts together if that wins.
  */
 const OFFER_TERMS: Record<CountryCode, Partial<Record<NumberType, OfferTerms>>> = {
   GB: {
-    LOCAL: { capabilities: VOICE_ONLY, requirements: 'ADDRESS', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'ADDRESS', monthlyCost: 2, setupCost: 0 },
-    TOLL_FREE: { capabilities: VOICE_ONLY, requirements: 'ADDRESS', monthlyCost: 2, setupCost: 0 },
+    LOCAL: { capabilities: VOICE_ONLY, requirements: 'ADDRESS' },
+    MOBILE: { capabilities: FULL, requirements: 'ADDRESS' },
+    TOLL_FREE: { capabilities: VOICE_ONLY, requirements: 'ADDRESS' },
   },
   DE: {
-    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
+    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY' },
   },
   FR: {
-    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
+    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY' },
+    MOBILE: { capabilities: FULL, requirements: 'IDENTITY' },
   },
   US: {
-    LOCAL: { capabilities: FULL, requirements: 'NONE', monthlyCost: 2, setupCost: 0 },
+    LOCAL: { capabilities: FULL, requirements: 'NONE' },
   },
   ES: {
-    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
+    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY' },
+    MOBILE: { capabilities: FULL, requirements: 'IDENTITY' },
   },
   IT: {
-    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
-    MOBILE: { capabilities: FULL, requirements: 'IDENTITY', monthlyCost: 2, setupCost: 0 },
+    LOCAL: { capabilities: VOICE_ONLY, requirements: 'IDENTITY' },
+    MOBILE: { capabilities: FULL, requirements: 'IDENTITY' },
   },
 };
 

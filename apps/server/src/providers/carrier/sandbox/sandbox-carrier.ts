@@ -1,8 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { AvailableNumber, CountryCode } from '@commpro/contracts';
+import type { CountryCode } from '@commpro/contracts';
 import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../platform/db/client.js';
-import { CarrierError, type E164, type NumbersCarrier, type NumberSearch } from '../carrier.port.js';
+import { CarrierError, type E164, type NumbersCarrier, type NumberOffer, type NumberSearch } from '../carrier.port.js';
 import {
   areaCodePrefixes,
   containsPattern,
@@ -72,7 +72,7 @@ export function createSandboxCarrier(deps: SandboxCarrierDeps): NumbersCarrier {
       });
     },
 
-    async searchAvailableNumbers(search: NumberSearch): Promise<AvailableNumber[]> {
+    async searchAvailableNumbers(search: NumberSearch): Promise<NumberOffer[]> {
       const limit = Math.max(1, Math.min(MAX_LIMIT, Math.trunc(search.limit)));
       const candidates = findCandidates(search);
       if (candidates.length === 0) return [];
@@ -114,8 +114,6 @@ export function createSandboxCarrier(deps: SandboxCarrierDeps): NumbersCarrier {
           countryCode: candidate.countryCode,
           type: candidate.pool.type,
           capabilities: terms.capabilities,
-          monthlyCost: terms.monthlyCost,
-          setupCost: terms.setupCost,
           requirements: terms.requirements,
         };
       });

@@ -1,16 +1,16 @@
-import type { AvailableNumber, Capabilities, CountryCode, NumberType } from '@commpro/contracts';
+import type { Capabilities, CountryCode, NumberType } from '@commpro/contracts';
 import { COUNTRIES } from '@commpro/contracts';
 import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import twilio from 'twilio';
 import {
   CarrierError,
   type E164,
+  type NumberOffer,
   type NumberSearch,
   type NumbersCarrier,
   type NumberWebhooks,
   type PurchasedNumber,
 } from '../carrier.port.js';
-import { numberPrice } from './pricing.js';
 import { twilioRequirements } from './requirements.js';
 import { isNotFound, toCarrierError } from './twilio-errors.js';
 
@@ -189,7 +189,7 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): NumbersCarri
     }
   }
 
-  async function searchKind(search: NumberSearch, type: NumberType): Promise<AvailableNumber[]> {
+  async function searchKind(search: NumberSearch, type: NumberType): Promise<NumberOffer[]> {
     const { params, keep } = searchFilters(search);
     const country = sdk().availablePhoneNumbers(search.countryCode);
     let found;
@@ -204,7 +204,6 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): NumbersCarri
       if (isNotFound(error)) return [];
       throw toCarrierError(error);
     }
-    const { monthlyCost, setupCost } = numberPrice(search.countryCode, type);
     return found
       .filter((number) => !keep || keep(number.phoneNumber))
       .slice(0, search.limit)
@@ -214,8 +213,6 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): NumbersCarri
         countryCode: search.countryCode,
         type,
         capabilities: readCapabilities(number.capabilities as RawCapabilities),
-        monthlyCost,
-        setupCost,
         requirements: twilioRequirements(search.countryCode, type, number.addressRequirements),
       }));
   }
