@@ -1,10 +1,11 @@
-import { PLANS } from '@commpro/contracts';
+import { type CountryCode, PLANS } from '@commpro/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import type { JobHandler, JobQueue } from '../../platform/jobs/job-queue.js';
 import { users } from '../auth/auth.table.js';
 import type { BillingService } from '../billing/billing.service.js';
 import { addMonth, RENEW_JOB } from './numbers.service.js';
+import { numberPrice } from './pricing.js';
 import { phoneNumbers } from './numbers.table.js';
 
 /**
@@ -45,16 +46,21 @@ export function createNumberRenewalHandler(deps: {
         await tx.update(phoneNumbers).set({ status: 'SUSPENDED' }).where(eq(phoneNumbers.id, number.id));
         return undefined;
       }
-      const nextEnd = addMonth(periodEnd);
-      await tx.update(phoneNumbers).set({ expiresAt: nextEnd }).where(eq(phoneNumbers.id, number.id));
+      const nextEnd = addMonth(periodEnd, number.purchasedAt.getUTCDate());
+      // Re-priced each month: a number beyond the plan's included ones becomes included once others are released.
+      const monthlyCost =
+        rank <= plan.includedNumbers
+          ? numberPrice(number.countryCode as CountryCode, number.numberType).monthlyCost
+          : plan.extraNumberPrice!;
+      await tx.update(phoneNumbers).set({ expiresAt: nextEnd, monthlyCost }).where(eq(phoneNumbers.id, number.id));
       await deps.billing.recordUsage(
         {
           userId: number.userId,
           subscriptionId: plan.subscriptionId,
           type: 'PHONE_NUMBER',
           quantity: 1,
-          unitCost: number.monthlyCost,
-          totalCost: number.monthlyCost,
+          unitCost: monthlyCost,
+          totalCost: monthlyCost,
           phoneNumberId: number.id,
           periodStart: periodEnd,
           periodEnd: nextEnd,

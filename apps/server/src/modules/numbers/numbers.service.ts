@@ -52,10 +52,17 @@ export function toPhoneNumberDto(row: PhoneNumberRow): PhoneNumber {
   };
 }
 
-/** One calendar month later, the way a monthly subscription renews. */
-export function addMonth(date: Date): Date {
+/**
+ * One calendar month later, the way a monthly subscription renews: on the
+ * anchor day (the day of purchase), or the month's last day when it is
+ * shorter — 31 January → 28 February → 31 March.
+ */
+export function addMonth(date: Date, anchorDay: number = date.getUTCDate()): Date {
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + 1;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const next = new Date(date);
-  next.setUTCMonth(next.getUTCMonth() + 1);
+  next.setUTCFullYear(year, month, Math.min(anchorDay, lastDay));
   return next;
 }
 
