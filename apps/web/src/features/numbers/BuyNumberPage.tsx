@@ -29,7 +29,7 @@ import { useMe } from '../auth/auth-context';
 import { numbersApi, numbersKeys, type NumberSearchParams } from './api';
 import { CapabilityChips } from './Capabilities';
 import { Flag } from './Flag';
-import { countryName, defaultCountry, formatPhone, formatPrice, planNamedIn } from './format';
+import { countryName, defaultCountry, formatPhone, formatPrice, planLimitOf } from './format';
 import type { NumbersLocationState } from './MyNumbersPage';
 import './numbers.css';
 
@@ -356,7 +356,7 @@ function BuyDialog({ offer, onClose, onTaken }: { offer: AvailableNumber; onClos
         </Alert>
       )}
       {limitReached ? (
-        <PlanLimit error={limitReached} onNavigate={onClose} />
+        <PlanLimitNotice error={limitReached} onNavigate={onClose} />
       ) : (
         <>
           {purchase.isError && !fieldError && <Alert tone="danger">{errorMessage(purchase.error, t)}</Alert>}
@@ -387,19 +387,34 @@ function BuyDialog({ offer, onClose, onTaken }: { offer: AvailableNumber; onClos
   );
 }
 
-/** The 402: the server's message (it names the limit and the plan that lifts it) and what to do next. */
-function PlanLimit({ error, onNavigate }: { error: ApiError; onNavigate: () => void }) {
+/**
+ * The 402: which plan the person is on, what it allows and the plan that lifts
+ * the limit, in their language (the server's English message when its details
+ * cannot be read), and what they can do now.
+ */
+function PlanLimitNotice({ error, onNavigate }: { error: ApiError; onNavigate: () => void }) {
   const { t, locale } = useI18n();
-  const plan = planNamedIn(error.message, error.details);
+  const limit = planLimitOf(error.details);
+  let message = error.message;
+  if (limit) {
+    const current = t(`numbers.plan.${limit.current}`);
+    message = limit.upgrade
+      ? t(limit.included === 1 ? 'numbers.limit.one' : 'numbers.limit.many', {
+          current,
+          included: limit.included,
+          plan: t(`numbers.plan.${limit.upgrade}`),
+          max: PLANS[limit.upgrade].includedNumbers,
+        })
+      : t('numbers.limit.top', { current, included: limit.included });
+  }
   return (
     <Alert tone="warning" title={t('numbers.buy.limitTitle')}>
-      <p data-testid="plan-limit-message">{error.message}</p>
+      <p data-testid="plan-limit-message">{message}</p>
       <p className="plan-hint">
-        {plan
+        {limit?.upgrade
           ? t('numbers.buy.upgrade', {
-              plan: t(`numbers.plan.${plan}`),
-              included: PLANS[plan].includedNumbers,
-              price: formatPrice(PLANS[plan].monthlyPrice, locale),
+              plan: t(`numbers.plan.${limit.upgrade}`),
+              price: formatPrice(PLANS[limit.upgrade].monthlyPrice, locale),
             })
           : t('numbers.buy.upgradeAny')}{' '}
         <Link to="/numbers" onClick={onNavigate}>

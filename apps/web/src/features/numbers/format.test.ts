@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryName, defaultCountry, formatPhone, formatPrice, planNamedIn } from './format';
+import { countryName, defaultCountry, formatPhone, formatPrice, planLimitOf } from './format';
 
 describe('formatPhone', () => {
   it('formats E.164 numbers of every offered country', () => {
@@ -29,10 +29,19 @@ describe('labels', () => {
   });
 });
 
-describe('planNamedIn', () => {
-  it('finds the plan that lifts a limit', () => {
-    expect(planNamedIn('Your FREE plan includes 1 number. Upgrade to BUSINESS for more.', [])).toBe('BUSINESS');
-    expect(planNamedIn('Limit reached', [{ field: 'plan', message: 'Starter' }])).toBe('STARTER');
-    expect(planNamedIn('Limit reached', [])).toBeNull();
+describe('planLimitOf', () => {
+  it('reads the current plan and finds the one that lifts the limit', () => {
+    expect(planLimitOf([{ field: 'plan', message: 'FREE: 1' }])).toEqual({
+      current: 'FREE',
+      included: 1,
+      upgrade: 'BUSINESS',
+    });
+    expect(planLimitOf([{ field: 'plan', message: 'Starter: 1' }])?.upgrade).toBe('BUSINESS');
+  });
+
+  it('gives up on details it does not understand', () => {
+    expect(planLimitOf([])).toBeNull();
+    expect(planLimitOf([{ field: 'plan', message: 'GOLD: 2' }])).toBeNull();
+    expect(planLimitOf([{ field: 'phoneNumber', message: 'FREE: 1' }])).toBeNull();
   });
 });

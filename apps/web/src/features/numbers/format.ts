@@ -1,4 +1,4 @@
-import { COUNTRIES, PLAN_TIERS, type CountryCode, type PlanTier } from '@commpro/contracts';
+import { COUNTRIES, PLAN_TIERS, planForNumbers, type CountryCode, type PlanTier } from '@commpro/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Locale } from '../../shared/i18n/i18n';
 
@@ -48,16 +48,26 @@ export function isCountryCode(value: string): value is CountryCode {
   return (COUNTRIES as readonly string[]).includes(value);
 }
 
-/** The paid plan a "plan limit reached" error points to, from its details or its message. */
-export function planNamedIn(
-  message: string,
-  details: { field?: string | undefined; message: string }[],
-): PlanTier | null {
-  const texts = [...details.filter((detail) => detail.field === 'plan').map((detail) => detail.message), message];
-  for (const text of texts) {
-    const upper = text.toUpperCase();
-    const tier = PLAN_TIERS.find((name) => name !== 'FREE' && new RegExp(`\\b${name}\\b`).test(upper));
-    if (tier) return tier;
+export interface PlanLimit {
+  /** The plan the person is on and how many numbers it includes. */
+  current: PlanTier;
+  included: number;
+  /** The cheapest plan that allows one more number. */
+  upgrade: PlanTier | undefined;
+}
+
+/**
+ * Reads a 402 PLAN_LIMIT_REACHED: its `plan` detail says "FREE: 1" (the current
+ * plan and its limit); the plan that lifts it comes from the shared plan table.
+ */
+export function planLimitOf(details: readonly { field?: string | undefined; message: string }[]): PlanLimit | null {
+  for (const detail of details) {
+    if (detail.field !== 'plan') continue;
+    const match = /^\s*([A-Z]+)\s*:\s*(\d+)\s*$/.exec(detail.message.toUpperCase());
+    const tier = match?.[1];
+    if (!match || !tier || !(PLAN_TIERS as readonly string[]).includes(tier)) continue;
+    const included = Number(match[2]);
+    return { current: tier as PlanTier, included, upgrade: planForNumbers(included + 1) };
   }
   return null;
 }

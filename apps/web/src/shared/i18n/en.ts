@@ -217,8 +217,11 @@ export const en = {
   'numbers.buy.done': '{number} is yours',
   'numbers.buy.taken': 'Someone just took {number}. The list below is up to date.',
   'numbers.buy.limitTitle': 'Your plan’s number limit is reached',
-  'numbers.buy.upgrade':
-    'Upgrade to {plan} to add numbers: {included} included for {price}/month. Or release a number you no longer use.',
+  'numbers.limit.one': 'Your {current} plan includes {included} number; upgrade to {plan} for up to {max} numbers.',
+  'numbers.limit.many': 'Your {current} plan includes {included} numbers; upgrade to {plan} for up to {max} numbers.',
+  'numbers.limit.top':
+    'Your {current} plan includes {included} numbers, the most we offer online. Contact us for more.',
+  'numbers.buy.upgrade': '{plan} is {price}/month. You can also release a number you no longer use.',
   'numbers.buy.upgradeAny': 'Upgrade your plan to add numbers, or release a number you no longer use.',
   'numbers.buy.toMyNumbers': 'See my numbers',
   'numbers.plan.FREE': 'Free',

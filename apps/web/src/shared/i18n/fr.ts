@@ -225,8 +225,14 @@ export const fr: Record<MessageKey, string> = {
   'numbers.buy.done': 'Le {number} est à vous',
   'numbers.buy.taken': 'Quelqu’un vient de prendre le {number}. La liste ci-dessous est à jour.',
   'numbers.buy.limitTitle': 'Limite de numéros de votre forfait atteinte',
+  'numbers.limit.one':
+    'Votre forfait {current} inclut {included} numéro ; passez au forfait {plan} pour en avoir jusqu’à {max}.',
+  'numbers.limit.many':
+    'Votre forfait {current} inclut {included} numéros ; passez au forfait {plan} pour en avoir jusqu’à {max}.',
+  'numbers.limit.top':
+    'Votre forfait {current} inclut {included} numéros, le maximum proposé en ligne. Contactez-nous pour en avoir plus.',
   'numbers.buy.upgrade':
-    'Passez au forfait {plan} pour ajouter des numéros : {included} inclus pour {price}/mois. Ou résiliez un numéro que vous n’utilisez plus.',
+    'Le forfait {plan} coûte {price}/mois. Vous pouvez aussi résilier un numéro que vous n’utilisez plus.',
   'numbers.buy.upgradeAny':
     'Changez de forfait pour ajouter des numéros, ou résiliez un numéro que vous n’utilisez plus.',
   'numbers.buy.toMyNumbers': 'Voir mes numéros',
