@@ -10,6 +10,8 @@ import {
   searchRequest,
 } from '../helpers/numbers-flows.js';
 
+const PRICES = { LOCAL: 2, MOBILE: 5, TOLL_FREE: 5 } as const;
+
 let t: NumbersTestApp;
 let user: Account;
 beforeAll(async () => {
@@ -72,7 +74,8 @@ describe('GET /api/numbers/available', () => {
       });
       // Every number can at least be called; what else it does is stated, not assumed.
       expect(n.capabilities.voice).toBe(true);
-      expect(n.monthlyCost).toBe(2);
+      // The seed's Buy Number prices: local €2/month, mobile and toll-free €5, no setup fee.
+      expect(n.monthlyCost).toBe(PRICES[n.type]);
       expect(n.setupCost).toBe(0);
       expect(['NONE', 'ADDRESS', 'IDENTITY']).toContain(n.requirements);
       expect(n.friendlyName.length).toBeGreaterThan(0);
@@ -86,6 +89,17 @@ describe('GET /api/numbers/available', () => {
     expect(landlines.length).toBeGreaterThan(0);
     for (const n of mobiles) expect(n.capabilities).toEqual({ voice: true, sms: true, mms: true });
     for (const n of landlines) expect(n.capabilities.sms).toBe(false);
+  });
+
+  it.each([
+    ['FR', 'LOCAL', 2],
+    ['FR', 'MOBILE', 5],
+    ['GB', 'TOLL_FREE', 5],
+    ['US', 'LOCAL', 2],
+  ])('prices %s %s at €%i a month with no setup fee', async (countryCode, type, price) => {
+    const numbers = await search(t, user.accessToken, { countryCode, type, limit: 5 });
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const n of numbers) expect([n.monthlyCost, n.setupCost]).toEqual([price, 0]);
   });
 
   it('says a US number needs no documents and a French one does', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectError, registerUser } from '../helpers/auth-flows.js';
+import { call, expectError, registerUser } from '../helpers/auth-flows.js';
 import {
   buyNumber,
   createNumbersTestApp,
@@ -21,7 +21,12 @@ import { type Carrier, CarrierError, type CarrierErrorReason } from '../../src/p
  * the way the test says. It stands in for a carrier refusing or falling over;
  * the numbers module is what is under test.
  */
-const failures: { purchase: unknown[]; search: unknown[] } = { purchase: [], search: [] };
+const failures: Record<'purchase' | 'search' | 'update' | 'release', unknown[]> = {
+  purchase: [],
+  search: [],
+  update: [],
+  release: [],
+};
 
 function failingCarrier({ sandbox }: { sandbox: Carrier }): Carrier {
   return {
@@ -35,8 +40,14 @@ function failingCarrier({ sandbox }: { sandbox: Carrier }): Carrier {
       if (failures.purchase.length) throw failures.purchase.shift();
       return sandbox.purchaseNumber(request);
     },
-    updateNumber: (sid, changes) => sandbox.updateNumber(sid, changes),
-    releaseNumber: (sid) => sandbox.releaseNumber(sid),
+    async updateNumber(sid, changes) {
+      if (failures.update.length) throw failures.update.shift();
+      return sandbox.updateNumber(sid, changes);
+    },
+    async releaseNumber(sid) {
+      if (failures.release.length) throw failures.release.shift();
+      return sandbox.releaseNumber(sid);
+    },
   };
 }
 
@@ -50,8 +61,7 @@ afterAll(async () => {
   await t.close();
 });
 beforeEach(() => {
-  failures.purchase.length = 0;
-  failures.search.length = 0;
+  for (const queue of Object.values(failures)) queue.length = 0;
 });
 
 describe('a purchase the carrier refuses leaves nothing half-created', () => {
@@ -118,5 +128,45 @@ describe('a search the carrier cannot answer', () => {
     failures.search.push(carrierError('UNAVAILABLE'));
     expectError(await searchRequest(t, user.accessToken, { countryCode: 'FR' }), 502, 'PROVIDER_UNAVAILABLE');
     expect((await searchRequest(t, user.accessToken, { countryCode: 'FR' })).statusCode).toBe(200);
+  });
+});
+
+describe('managing a number while the carrier fails', () => {
+  it('a rename the carrier cannot apply answers 502 and keeps the old name', async () => {
+    const user = await registerUser(t);
+    const number = await buyNumber(t, user.accessToken, undefined, 'Before');
+    failures.update.push(carrierError('UNAVAILABLE'));
+    const res = await call(t, 'PUT', `/api/numbers/${number.id}`, {
+      token: user.accessToken,
+      payload: { friendlyName: 'After' },
+    });
+    expectError(res, 502, 'PROVIDER_UNAVAILABLE');
+    expect((await myNumbers(t, user.accessToken))[0]!.friendlyName).toBe('Before');
+  });
+
+  it('a release the carrier cannot carry out answers 502 and the number stays active and mine', async () => {
+    const user = await registerUser(t);
+    const number = await buyNumber(t, user.accessToken);
+    failures.release.push(carrierError('UNAVAILABLE'));
+    expectError(
+      await call(t, 'DELETE', `/api/numbers/${number.id}`, { token: user.accessToken }),
+      502,
+      'PROVIDER_UNAVAILABLE',
+    );
+    expect(await myNumbers(t, user.accessToken)).toEqual([number]);
+    // Once the carrier is back, the release goes through.
+    const res = await call(t, 'DELETE', `/api/numbers/${number.id}`, { token: user.accessToken });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await myNumbers(t, user.accessToken)).toEqual([]);
+  });
+
+  it('releasing a number the carrier no longer has succeeds: the user asked for it to be gone', async () => {
+    const user = await registerUser(t);
+    const number = await buyNumber(t, user.accessToken);
+    failures.release.push(carrierError('NOT_FOUND'));
+    const res = await call(t, 'DELETE', `/api/numbers/${number.id}`, { token: user.accessToken });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await myNumbers(t, user.accessToken)).toEqual([]);
+    expect((await numberRowsOf(t, user.id)).map((r) => r.status)).toEqual(['CANCELLED']);
   });
 });

@@ -187,3 +187,19 @@ async function buyableFrenchMobile(token: string) {
   expect(res.statusCode, res.body).toBe(200);
   return res.json().numbers[0] as { phoneNumber: string };
 }
+
+describe('SANDBOX_QUARANTINE_DAYS', () => {
+  it('sets how long a released number rests: 0 offers it again at once', async () => {
+    const noQuarantine = await createNumbersTestApp({ env: { SANDBOX_QUARANTINE_DAYS: '0' } });
+    try {
+      const owner = await registerUser(noQuarantine);
+      const number = await buyNumber(noQuarantine, owner.accessToken);
+      const res = await call(noQuarantine, 'DELETE', `/api/numbers/${number.id}`, { token: owner.accessToken });
+      expect(res.statusCode).toBe(200);
+      const other = await registerUser(noQuarantine);
+      expect(await offerOf(noQuarantine, other.accessToken, number.phoneNumber)).toBeDefined();
+    } finally {
+      await noQuarantine.close();
+    }
+  });
+});

@@ -52,8 +52,10 @@ describe('POST /api/numbers/purchase', () => {
       numberType: 'MOBILE',
       capabilities: offer.capabilities,
       status: 'ACTIVE',
-      monthlyCost: 2,
+      // Charged what the offer said: a French mobile is €5 a month.
+      monthlyCost: offer.monthlyCost,
     });
+    expect(bought.monthlyCost).toBe(5);
     expect(bought.capabilities).toEqual({ voice: true, sms: true, mms: true });
     expect(bought.purchasedAt).toBe(t.clock.now.toISOString());
     expect(bought.expiresAt).toBe(oneMonthAfter(t.clock.now).toISOString());
@@ -115,6 +117,17 @@ describe('POST /api/numbers/purchase', () => {
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json().phoneNumber).toBe(number.e164);
       expect((await numberRowsFor(t, number.e164)).map((r) => r.userId)).toEqual([user.id]);
+    });
+
+    it('reads an international number as written, whatever countryCode says', async () => {
+      const user = await registerUser(t);
+      const offer = await firstOffer(t, user.accessToken, { countryCode: 'GB', type: 'MOBILE' });
+      const res = await purchaseRequest(t, user.accessToken, {
+        phoneNumber: `+44 ${offer.phoneNumber.slice(3, 7)} ${offer.phoneNumber.slice(7)}`,
+        countryCode: 'FR',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ phoneNumber: offer.phoneNumber, countryCode: 'GB' });
     });
 
     it('reads a UK national number with countryCode UK', async () => {
@@ -213,6 +226,7 @@ describe('every kind of number offered can be bought', () => {
       countryCode,
       numberType: type,
       capabilities: offer.capabilities,
+      monthlyCost: offer.monthlyCost,
       status: 'ACTIVE',
     });
   });
@@ -291,14 +305,15 @@ describe('usage record and renewal job on purchase', () => {
   it('writes exactly one PHONE_NUMBER usage record with the monthly cost and the paid period', async () => {
     const user = await registerUser(t);
     const bought = await buyNumber(t, user.accessToken, { countryCode: 'GB', type: 'TOLL_FREE' });
+    expect(bought.monthlyCost).toBe(5);
     const usage = await numberUsageOf(t, user.id);
     expect(usage).toHaveLength(1);
     expect(usage[0]).toMatchObject({
       userId: user.id,
       type: 'PHONE_NUMBER',
       quantity: 1,
-      unitCost: 2,
-      totalCost: 2,
+      unitCost: bought.monthlyCost,
+      totalCost: bought.monthlyCost,
       currency: 'EUR',
       phoneNumberId: bought.id,
       subscriptionId: null,

@@ -4,6 +4,7 @@ import { call, loginUser, registerUser } from '../helpers/auth-flows.js';
 import {
   buyNumber,
   createNumbersTestApp,
+  DAY_MS,
   disableAccount,
   drainJobs,
   dropSubscription,
@@ -55,7 +56,7 @@ describe('monthly renewal job', () => {
 
     const usage = await numberUsageOf(t, user.id);
     expect(usage).toHaveLength(2);
-    expect(usage[1]).toMatchObject({ type: 'PHONE_NUMBER', phoneNumberId: number.id, unitCost: 2, totalCost: 2 });
+    expect(usage[1]).toMatchObject({ type: 'PHONE_NUMBER', phoneNumberId: number.id, unitCost: 5, totalCost: 5 });
     expect(usage[1]!.periodStart.toISOString()).toBe(number.expiresAt);
     expect(usage[1]!.periodEnd.toISOString()).toBe(nextEnd);
 
@@ -91,6 +92,20 @@ describe('monthly renewal job', () => {
     const [row] = await numberRowsOf(t, user.id);
     expect(row).toMatchObject({ status: 'ACTIVE' });
     expect(row!.expiresAt!.toISOString()).toBe(end);
+    expect(await numberUsageOf(t, user.id)).toHaveLength(4);
+  });
+
+  it('catches up month by month after the worker was down, charging each month held', async () => {
+    const user = await registerUser(t);
+    const number = await buyNumber(t, user.accessToken);
+    let end = new Date(number.expiresAt!);
+    for (let month = 0; month < 3; month += 1) end = oneMonthAfter(end);
+    // Three renewals were missed; the fourth month is now under way.
+    t.clock.now = new Date(end.getTime() - DAY_MS);
+    await drainJobs(t);
+    const [row] = await numberRowsOf(t, user.id);
+    expect(row).toMatchObject({ status: 'ACTIVE' });
+    expect(row!.expiresAt!.toISOString()).toBe(end.toISOString());
     expect(await numberUsageOf(t, user.id)).toHaveLength(4);
   });
 
@@ -169,9 +184,32 @@ describe('monthly renewal job', () => {
       u.periodStart.toISOString().slice(0, 10),
       u.periodEnd.toISOString().slice(0, 10),
     ]);
-    expect(periods).toHaveLength(2);
-    expect(periods[0]).toEqual(['2027-01-31', '2027-02-28']);
-    expect(periods[1]![0]).toBe('2027-02-28');
-    expect(periods[1]![1]).toMatch(/^2027-03-(28|29|30|31)$/);
+    // Anchored on the purchase day: February is short, March is not.
+    expect(periods).toEqual([
+      ['2027-01-31', '2027-02-28'],
+      ['2027-02-28', '2027-03-31'],
+    ]);
+  });
+
+  it('on BUSINESS, a number bought as the fourth renews at the included price once only three are held', async () => {
+    const user = await registerUser(t);
+    await setPlan(t, user.id, 'BUSINESS');
+    const bought: PhoneNumber[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      bought.push(await buyNumber(t, user.accessToken, { countryCode: 'US' }));
+      t.clock.advance(60_000);
+    }
+    expect(bought[3]!.monthlyCost).toBe(5);
+    const res = await call(t, 'DELETE', `/api/numbers/${bought[0]!.id}`, { token: user.accessToken });
+    expect(res.statusCode).toBe(200);
+
+    await passTime(bought[3]!.expiresAt);
+    const renewals = (await numberUsageOf(t, user.id)).filter(
+      (u) => u.periodStart.getTime() >= new Date(bought[0]!.expiresAt!).getTime(),
+    );
+    // Three numbers on a plan that includes three: none of them is an extra one any more.
+    expect(renewals.map((u) => u.unitCost)).toEqual([2, 2, 2]);
+    const tokens = await loginUser(t, user);
+    expect((await myNumbers(t, tokens.accessToken)).map((n) => n.monthlyCost)).toEqual([2, 2, 2]);
   });
 });
