@@ -89,6 +89,31 @@ describe('POST /api/numbers/port-request', () => {
     expect(await portRequestRowsOf(t, user.id)).toEqual([]);
   });
 
+  it('refuses a number another account holds on CommPro, without saying whose it is', async () => {
+    const owner = await registerUser(t);
+    const other = await registerUser(t);
+    const held = await buyNumber(t, owner.accessToken);
+    const body = expectError(
+      await portRequest(other.accessToken, request(held.phoneNumber)),
+      409,
+      'CONFLICT',
+      'phoneNumber',
+    );
+    expect(body.error).not.toContain(owner.email);
+    expect(await portRequestRowsOf(t, other.id)).toEqual([]);
+  });
+
+  it('refuses a number from a country we do not serve with 400 naming phoneNumber', async () => {
+    const user = await registerUser(t);
+    expectError(
+      await portRequest(user.accessToken, request('+32 2 555 12 12')),
+      400,
+      'VALIDATION_FAILED',
+      'phoneNumber',
+    );
+    expect(await portRequestRowsOf(t, user.id)).toEqual([]);
+  });
+
   it('answers 409 to a second open request for the same number', async () => {
     const user = await registerUser(t);
     expect((await portRequest(user.accessToken, request('+33 1 40 20 50 54'))).statusCode).toBe(201);

@@ -84,6 +84,16 @@ export function createNumbersRepository(db: Database) {
       return row !== undefined;
     },
 
+    /** Whether anyone holds the number on CommPro. */
+    async isHeld(e164: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: phoneNumbers.id })
+        .from(phoneNumbers)
+        .where(and(eq(phoneNumbers.phoneNumber, e164), inArray(phoneNumbers.status, [...HELD_STATUSES])))
+        .limit(1);
+      return row !== undefined;
+    },
+
     /** Undefined when an open request for the same number exists. */
     async insertPortRequest(values: typeof portRequests.$inferInsert) {
       const [row] = await db

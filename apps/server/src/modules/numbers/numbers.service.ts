@@ -264,9 +264,21 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       input: PortRequestBody & { countryCode?: CountryCode },
     ): Promise<PortRequestResponse> {
       const e164 = parseNumber(input.phoneNumber, 'phoneNumber', input.countryCode);
+      if (!countryOf(e164)) {
+        throw validationError(
+          'phoneNumber',
+          'We can bring numbers from France, the US, the UK, Germany, Spain and Italy',
+        );
+      }
       if (await repo.ownsNumber(userId, e164)) {
         throw new AppError('CONFLICT', 'This number is already on your account', {
           details: [{ field: 'phoneNumber', message: 'This number is already on your account' }],
+        });
+      }
+      // Another account's CommPro number is not the caller's to move; say no without saying whose it is.
+      if (await repo.isHeld(e164)) {
+        throw new AppError('CONFLICT', 'This number cannot be transferred', {
+          details: [{ field: 'phoneNumber', message: 'This number cannot be transferred' }],
         });
       }
       const now = clock();
