@@ -68,7 +68,7 @@ test('a new user buys a French mobile number, renames it, sees it on the dashboa
   const dialog = page.getByRole('dialog', { name: 'Buy this number?' });
   await expect(dialog).toContainText(number);
   await expect(dialog).toContainText(`${amount} per month`);
-  await shot(page, 'numbers-buy-confirm-phone');
+  await shot(page, 'numbers-buy-confirm-phone', { fullHeight: false });
   const purchase = page.waitForResponse((r) => r.url().endsWith('/api/numbers/purchase'));
   await dialog.getByRole('button', { name: `Buy for ${price}` }).click();
   expect((await purchase).status()).toBe(201);
@@ -123,7 +123,7 @@ test('a new user buys a French mobile number, renames it, sees it on the dashboa
   await expect(limit).toContainText('Your Free plan includes 1 number; upgrade to Business for up to 3 numbers.');
   await expect(limit).toContainText('Business is €35.00/month.');
   await expect(page.getByRole('dialog').getByRole('button', { name: /^Buy for/ })).toHaveCount(0);
-  await shot(page, 'numbers-plan-limit-phone');
+  await shot(page, 'numbers-plan-limit-phone', { fullHeight: false });
   await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).last().click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
 
@@ -135,7 +135,7 @@ test('a new user buys a French mobile number, renames it, sees it on the dashboa
   await page.getByRole('button', { name: `Release ${number}` }).click();
   const release = page.getByRole('dialog', { name: `Release ${number}?` });
   await expect(release).toContainText('stop reaching you right away');
-  await shot(page, 'numbers-release-phone');
+  await shot(page, 'numbers-release-phone', { fullHeight: false });
   await release.getByRole('button', { name: 'Release number' }).click();
   await expect(page.getByText(`${number} released`)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No number yet' })).toBeVisible();
@@ -205,7 +205,7 @@ test('numbers screens on desktop, in French and in dark mode', async ({ page, re
   const number = (await offer.locator('.offer__number').textContent())!.trim();
   await offer.getByRole('button', { name: `Buy ${number}` }).click();
   await page.getByRole('dialog').getByLabel('Name (optional)').fill('Support');
-  await shot(page, 'numbers-buy-confirm-desktop');
+  await shot(page, 'numbers-buy-confirm-desktop', { fullHeight: false });
   await page
     .getByRole('dialog')
     .getByRole('button', { name: /^Buy for/ })
@@ -238,7 +238,7 @@ test('numbers screens on desktop, in French and in dark mode', async ({ page, re
     .getByRole('button', { name: /^Buy for/ })
     .click();
   await expect(page.getByRole('dialog').getByText('Your plan’s number limit is reached')).toBeVisible();
-  await shot(page, 'numbers-plan-limit-dark-phone');
+  await shot(page, 'numbers-plan-limit-dark-phone', { fullHeight: false });
   await page.keyboard.press('Escape');
 
   // French, light.
@@ -264,7 +264,7 @@ test('numbers screens on desktop, in French and in dark mode', async ({ page, re
   await expect(page.getByRole('dialog')).toContainText(
     'Votre forfait Gratuit inclut 1 numéro ; passez au forfait Business pour en avoir jusqu’à 3.',
   );
-  await shot(page, 'numbers-plan-limit-fr-phone');
+  await shot(page, 'numbers-plan-limit-fr-phone', { fullHeight: false });
   await page.keyboard.press('Escape');
   await page.goto('/messages');
   await shot(page, 'numbers-dashboard-fr-phone');

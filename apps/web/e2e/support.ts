@@ -15,12 +15,15 @@ export const PHONE = { width: 390, height: 844 };
 const screenshotsDir = new URL('./screenshots/', import.meta.url);
 mkdirSync(screenshotsDir, { recursive: true });
 
-/** Saves a full-page screenshot to e2e/screenshots/<name>.png once fonts and layout have settled. */
-export async function shot(page: Page, name: string): Promise<void> {
+/**
+ * Saves a full-page screenshot to e2e/screenshots/<name>.png once fonts and layout have settled.
+ * `{ fullHeight: false }` keeps the viewport as it is (for a modal dialog, drawn over the viewport).
+ */
+export async function shot(page: Page, name: string, { fullHeight = true } = {}): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
   // A real full-height viewport rather than `fullPage`, which paints fixed and sticky bars mid-page.
   const viewport = page.viewportSize() ?? PHONE;
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const height = fullHeight ? await page.evaluate(() => document.documentElement.scrollHeight) : 0;
   if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
   await page.screenshot({
     path: new URL(`${name}.png`, screenshotsDir).pathname,

@@ -113,7 +113,7 @@ export function BuyNumberPage() {
           aria-label={t('numbers.buy.title')}
         >
           <CountryPicker value={form.countryCode} onChange={(countryCode) => change({ countryCode }, true)} />
-          <div className="buy__field">
+          <div className="buy__type">
             <p className="buy__label" aria-hidden>
               {t('numbers.buy.type')}
             </p>
