@@ -192,6 +192,22 @@ test('numbers screens on desktop, in French and in dark mode', async ({ page, re
   await expect(page.getByRole('heading', { name: 'No number yet' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Settings' }).first()).toBeVisible();
 
+  // Bring a number from another provider.
+  const port = page.getByRole('region', { name: 'Bring your number' });
+  await port.getByRole('button', { name: 'Transfer a number' }).click();
+  await port.getByLabel('Number to transfer', { exact: true }).fill('06 12 34 56 78');
+  await port.getByLabel('Current provider', { exact: true }).fill('Orange');
+  await port.getByRole('button', { name: 'Request transfer' }).click();
+  await expect(port.getByLabel('Account number', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await port.getByLabel('Account number', { exact: true }).fill('ORG-4432-118');
+  await port.getByLabel('Transfer PIN (optional)', { exact: true }).fill('1234');
+  await shot(page, 'numbers-port-form-phone');
+  await port.getByRole('button', { name: 'Request transfer' }).click();
+  await expect(port.getByRole('status')).toContainText(
+    /We’ve asked for \+33 6 12 34 56 78 to be transferred\. Expected by/,
+  );
+  await shot(page, 'numbers-port-sent-phone');
+
   await page.setViewportSize(DESKTOP);
   await page.goto('/messages');
   await expect(page.getByRole('region', { name: 'Get your business number' })).toBeVisible();

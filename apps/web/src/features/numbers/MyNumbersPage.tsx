@@ -22,6 +22,7 @@ import { numbersApi, numbersKeys } from './api';
 import { CapabilityChips } from './Capabilities';
 import { Flag } from './Flag';
 import { countryName, formatDate, formatPhone, formatPrice } from './format';
+import { PortRequestCard } from './PortRequestCard';
 import { useMyNumbers } from './use-numbers';
 import './numbers.css';
 
@@ -90,6 +91,7 @@ export function MyNumbersPage() {
           ))}
         </ul>
       )}
+      {numbers.isSuccess && <PortRequestCard />}
       {releasing && <ReleaseDialog number={releasing} onClose={() => setReleasing(null)} />}
     </Page>
   );

@@ -34,7 +34,8 @@ export const numbersApi = {
     authedRequest<PhoneNumber>(`/api/numbers/${encodeURIComponent(id)}`, { method: 'PUT', body }),
   release: (id: string) =>
     authedRequest<SuccessResponse>(`/api/numbers/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  portRequest: (body: PortRequestBody) =>
+  /** `countryCode` says how to read a number written without its +code. */
+  portRequest: (body: PortRequestBody & { countryCode?: CountryCode }) =>
     authedRequest<PortRequestResponse>('/api/numbers/port-request', { method: 'POST', body }),
 };
 

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { countryName, defaultCountry, formatPhone, formatPrice, planLimitOf } from './format';
+import { countryName, defaultCountry, formatPhone, formatPhoneInput, formatPrice, planLimitOf } from './format';
 
 describe('formatPhone', () => {
   it('formats E.164 numbers of every offered country', () => {
     expect(formatPhone('+33639981234')).toBe('+33 6 39 98 12 34');
     expect(formatPhone('+12015550123')).toBe('+1 201 555 0123');
     expect(formatPhone('+447700900123')).toBe('+44 7700 900123');
+  });
+
+  it('reads a national number in the given country', () => {
+    expect(formatPhoneInput('06 12 34 56 78', 'FR')).toBe('+33 6 12 34 56 78');
+    expect(formatPhoneInput('(201) 555-0123', 'US')).toBe('+1 201 555 0123');
   });
 
   it('leaves what it cannot parse as it was', () => {

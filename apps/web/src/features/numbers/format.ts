@@ -11,6 +11,15 @@ export function formatPhone(e164: string): string {
   }
 }
 
+/** A number as typed ("06 12 34 56 78"), read in `country` when it has no +code, formatted internationally. */
+export function formatPhoneInput(input: string, country: CountryCode): string {
+  try {
+    return parsePhoneNumberFromString(input, country)?.formatInternational() ?? input;
+  } catch {
+    return input;
+  }
+}
+
 /** "France", "Royaume-Uni"… in the person's language. */
 export function countryName(code: CountryCode, locale: Locale): string {
   try {
