@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
-import { registerAuthModule } from './modules/auth/index.js';
+import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingService } from './modules/billing/billing.service.js';
 import { registerNumbersModule } from './modules/numbers/index.js';
 import { createTokenSigner } from './platform/auth/access-tokens.js';
@@ -119,7 +119,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const signer = createTokenSigner(deps.secrets.jwtSecret, clock);
   registerAuthentication(app, signer);
-  const realtime = attachRealtime(app, { signer, redis: deps.redis, corsOrigins: config.corsOrigins });
+  // Realtime and auth need each other: the auth module (registered below) fills this in before
+  // the server listens, so no socket can connect earlier.
+  const sessions: Pick<AuthService, 'isSessionActive'> = { isSessionActive: async () => false };
+  const realtime = attachRealtime(app, {
+    signer,
+    redis: deps.redis,
+    corsOrigins: config.corsOrigins,
+    isSessionActive: (claims) => sessions.isSessionActive(claims),
+  });
   const mailer =
     deps.mailer ??
     (config.email.smtpUrl
@@ -132,7 +140,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
   const billing = createBillingService({ db: deps.database.db });
 
-  await registerAuthModule(app, {
+  const auth = await registerAuthModule(app, {
     db: deps.database.db,
     signer,
     cipher,
@@ -143,6 +151,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     emailSendLimitPerHour: config.emailSendLimitPerHour,
     clock,
   });
+  sessions.isSessionActive = auth.isSessionActive;
 
   const numbers = await registerNumbersModule(app, {
     db: deps.database.db,

@@ -9,10 +9,20 @@ export const ErrorDetail = z.object({
 });
 export type ErrorDetail = z.infer<typeof ErrorDetail>;
 
+/** With a 402: which allowance ran out, on which plan, and the plan that lifts it. */
+export const PlanLimitInfo = z.object({
+  resource: z.enum(['numbers', 'sms', 'mms', 'minutes']),
+  allowed: z.number(),
+  plan: z.string(),
+  upgradeTo: z.string().nullable(),
+});
+export type PlanLimitInfo = z.infer<typeof PlanLimitInfo>;
+
 export const ErrorBody = z.object({
   error: z.string(),
   code: z.string(),
   details: z.array(ErrorDetail).optional(),
+  limit: PlanLimitInfo.optional(),
   requestId: z.string().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

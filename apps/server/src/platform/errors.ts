@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '@commpro/contracts';
+import type { ErrorDetail, PlanLimitInfo } from '@commpro/contracts';
 
 /**
  * Every error code the API can answer, with its HTTP status. Modules add
@@ -42,17 +42,19 @@ export class AppError extends Error {
   readonly details: ErrorDetail[] | undefined;
   /** Seconds, sent as Retry-After with 429 and 503. */
   readonly retryAfter: number | undefined;
+  readonly limit: PlanLimitInfo | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: ErrorDetail[]; retryAfter?: number; cause?: unknown } = {},
+    options: { details?: ErrorDetail[]; retryAfter?: number; limit?: PlanLimitInfo; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
     this.retryAfter = options.retryAfter;
+    this.limit = options.limit;
   }
 
   get status(): number {

@@ -105,12 +105,13 @@ describe('POST /api/numbers/port-request', () => {
 
   it('refuses a number from a country we do not serve with 400 naming phoneNumber', async () => {
     const user = await registerUser(t);
-    expectError(
+    const body = expectError(
       await portRequest(user.accessToken, request('+32 2 555 12 12')),
       400,
       'VALIDATION_FAILED',
       'phoneNumber',
     );
+    expect(body.details![0]!.code).toBe('COUNTRY_NOT_SERVED');
     expect(await portRequestRowsOf(t, user.id)).toEqual([]);
   });
 

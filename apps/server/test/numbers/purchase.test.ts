@@ -261,6 +261,8 @@ describe('plan limits', () => {
     expect(body.error).toMatch(/\bFREE\b/);
     expect(body.error).toMatch(/\b1 number\b/);
     expect(body.error).toMatch(/\bBUSINESS\b/);
+    // The same facts, for a client to say in its own words.
+    expect(body.limit).toEqual({ resource: 'numbers', allowed: 1, plan: 'FREE', upgradeTo: 'BUSINESS' });
     expect(await myNumbers(t, user.accessToken)).toEqual([first]);
     expect(await numberRowsOf(t, user.id)).toHaveLength(1);
     expect(await numberUsageOf(t, user.id)).toHaveLength(1);
@@ -280,6 +282,7 @@ describe('plan limits', () => {
     );
     expect(body.error).toMatch(/\bSTARTER\b/);
     expect(body.error).toMatch(/\bBUSINESS\b/);
+    expect(body.limit).toEqual({ resource: 'numbers', allowed: 1, plan: 'STARTER', upgradeTo: 'BUSINESS' });
   });
 
   it('BUSINESS: three numbers at €2, a fourth at the extra-number price of €5', async () => {

@@ -119,6 +119,19 @@ describe('Socket.io authentication and session revocation', () => {
     expect(client.socket.connected).toBe(true);
   });
 
+  it('refuses a still-valid access token whose session was already revoked, so no revocation is missed', async () => {
+    const { accessToken, refreshToken } = await register(t.app);
+    const logout = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { authorization: `Bearer ${accessToken}` },
+      payload: { refreshToken },
+    });
+    expect(logout.statusCode).toBe(200);
+    // The access JWT itself is valid for 15 more minutes; the session behind it is not.
+    expect(await open(t.app, accessToken).outcome).toBe('error: SESSION_REVOKED');
+  });
+
   it('tells the socket of a session revoked from another device, then drops it, and only it', async () => {
     const phone = await register(t.app);
     const laptop = await login(t.app, phone.email);

@@ -120,6 +120,15 @@ export function createAuthRepository(db: Database) {
       return [...new Set(rows.map((r) => r.familyId))];
     },
 
+    async hasLiveSession(userId: string, familyId: string, now: Date): Promise<boolean> {
+      const [row] = await db
+        .select({ id: refreshTokens.id })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.userId, userId), eq(refreshTokens.familyId, familyId), liveRefreshToken(now)))
+        .limit(1);
+      return row !== undefined;
+    },
+
     async findFamilyOfToken(userId: string, tokenHash: string): Promise<string | undefined> {
       const [row] = await db
         .select({ familyId: refreshTokens.familyId })

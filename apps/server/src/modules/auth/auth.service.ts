@@ -405,6 +405,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { sessions, total };
     },
 
+    /** Whether the session an access token was issued for is still signed in. */
+    isSessionActive: (auth: AccessClaims): Promise<boolean> =>
+      repo.hasLiveSession(auth.userId, auth.sessionId, clock()),
+
     async revokeSession(auth: AccessClaims, sessionId: string): Promise<void> {
       if (!(await repo.revokeUserSession(auth.userId, sessionId, clock()))) {
         throw new AppError('NOT_FOUND', 'Session not found');

@@ -84,7 +84,7 @@ export function fromCarrierError(error: unknown): AppError {
       );
     case 'INVALID_NUMBER':
       return new AppError('VALIDATION_FAILED', 'This number cannot be bought', {
-        details: [{ field: 'phoneNumber', message: 'This number cannot be bought' }],
+        details: [{ field: 'phoneNumber', message: 'This number cannot be bought', code: 'NUMBER_NOT_SOLD' }],
         cause: error,
       });
     case 'NOT_FOUND':
@@ -107,7 +107,9 @@ export function createNumbersService(deps: NumbersServiceDeps) {
 
   function parseNumber(input: string, field: string, region?: CountryCode): E164 {
     const e164 = toE164(input, region);
-    if (!e164) throw validationError(field, 'Enter a phone number, e.g. +33 1 99 00 12 34 or 01 99 00 12 34');
+    if (!e164) {
+      throw validationError(field, 'Enter a phone number, e.g. +33 1 99 00 12 34 or 01 99 00 12 34', 'PHONE_INVALID');
+    }
     return e164;
   }
 
@@ -129,7 +131,7 @@ export function createNumbersService(deps: NumbersServiceDeps) {
           'PLAN_LIMIT_REACHED',
           `Your ${plan.tier} plan includes ${plan.includedNumbers} number${plan.includedNumbers > 1 ? 's' : ''}` +
             (lifts ? `; upgrade to ${lifts} for up to ${PLANS[lifts].includedNumbers} numbers` : ''),
-          { details: [{ field: 'plan', code: 'NUMBER_LIMIT', message: `${plan.tier}: ${plan.includedNumbers}` }] },
+          { limit: { resource: 'numbers', allowed: plan.includedNumbers, plan: plan.tier, upgradeTo: lifts ?? null } },
         );
       }
       const reserved = await repo.insertPending(
@@ -173,7 +175,11 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       const e164 = parseNumber(input.phoneNumber, 'phoneNumber', input.countryCode);
       const country = countryOf(e164);
       if (!country) {
-        throw validationError('phoneNumber', 'We offer numbers in France, the US, the UK, Germany, Spain and Italy');
+        throw validationError(
+          'phoneNumber',
+          'We offer numbers in France, the US, the UK, Germany, Spain and Italy',
+          'COUNTRY_NOT_SERVED',
+        );
       }
       const { reserved, subscriptionId, extraPrice } = await reserve(userId, e164, country, input.friendlyName);
 
@@ -268,17 +274,18 @@ export function createNumbersService(deps: NumbersServiceDeps) {
         throw validationError(
           'phoneNumber',
           'We can bring numbers from France, the US, the UK, Germany, Spain and Italy',
+          'COUNTRY_NOT_SERVED',
         );
       }
       if (await repo.ownsNumber(userId, e164)) {
         throw new AppError('CONFLICT', 'This number is already on your account', {
-          details: [{ field: 'phoneNumber', message: 'This number is already on your account' }],
+          details: [{ field: 'phoneNumber', message: 'This number is already on your account', code: 'ALREADY_YOURS' }],
         });
       }
       // Another account's CommPro number is not the caller's to move; say no without saying whose it is.
       if (await repo.isHeld(e164)) {
         throw new AppError('CONFLICT', 'This number cannot be transferred', {
-          details: [{ field: 'phoneNumber', message: 'This number cannot be transferred' }],
+          details: [{ field: 'phoneNumber', message: 'This number cannot be transferred', code: 'NOT_TRANSFERABLE' }],
         });
       }
       const now = clock();
@@ -293,7 +300,13 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       });
       if (!row) {
         throw new AppError('CONFLICT', 'A transfer of this number is already in progress', {
-          details: [{ field: 'phoneNumber', message: 'A transfer of this number is already in progress' }],
+          details: [
+            {
+              field: 'phoneNumber',
+              message: 'A transfer of this number is already in progress',
+              code: 'PORT_IN_PROGRESS',
+            },
+          ],
         });
       }
       return {

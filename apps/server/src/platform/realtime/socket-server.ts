@@ -29,7 +29,16 @@ export interface Realtime {
  */
 export function attachRealtime(
   app: FastifyInstance,
-  deps: { signer: TokenSigner; redis: Redis | undefined; corsOrigins: readonly string[] },
+  deps: {
+    signer: TokenSigner;
+    redis: Redis | undefined;
+    corsOrigins: readonly string[];
+    /**
+     * Whether the token's session is still signed in. A session revoked before
+     * its socket connected would otherwise miss `session:revoked`.
+     */
+    isSessionActive: (claims: AccessClaims) => Promise<boolean>;
+  },
 ): Realtime {
   const io: RealtimeServer = new Server(app.server, {
     serveClient: false,
@@ -41,13 +50,14 @@ export function attachRealtime(
   io.use((socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
     if (typeof token !== 'string') return next(new Error('UNAUTHORIZED'));
-    deps.signer.verifyAccess(token).then(
-      (claims) => {
+    deps.signer
+      .verifyAccess(token)
+      .then(async (claims) => {
+        if (!(await deps.isSessionActive(claims))) return next(new Error('SESSION_REVOKED'));
         socket.data.auth = claims;
         next();
-      },
-      () => next(new Error('UNAUTHORIZED')),
-    );
+      })
+      .catch(() => next(new Error('UNAUTHORIZED')));
   });
 
   io.on('connection', (socket) => {

@@ -389,12 +389,12 @@ function BuyDialog({ offer, onClose, onTaken }: { offer: AvailableNumber; onClos
 
 /**
  * The 402: which plan the person is on, what it allows and the plan that lifts
- * the limit, in their language (the server's English message when its details
+ * the limit, in their language (the server's English message when its limit
  * cannot be read), and what they can do now.
  */
 function PlanLimitNotice({ error, onNavigate }: { error: ApiError; onNavigate: () => void }) {
   const { t, locale } = useI18n();
-  const limit = planLimitOf(error.details);
+  const limit = planLimitOf(error.limit);
   let message = error.message;
   if (limit) {
     const current = t(`numbers.plan.${limit.current}`);

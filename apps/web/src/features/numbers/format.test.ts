@@ -35,18 +35,20 @@ describe('labels', () => {
 });
 
 describe('planLimitOf', () => {
-  it('reads the current plan and finds the one that lifts the limit', () => {
-    expect(planLimitOf([{ field: 'plan', message: 'FREE: 1' }])).toEqual({
+  it('reads the plan, its allowance and the plan that lifts it', () => {
+    expect(planLimitOf({ resource: 'numbers', allowed: 1, plan: 'FREE', upgradeTo: 'BUSINESS' })).toEqual({
       current: 'FREE',
       included: 1,
       upgrade: 'BUSINESS',
     });
-    expect(planLimitOf([{ field: 'plan', message: 'Starter: 1' }])?.upgrade).toBe('BUSINESS');
+    expect(planLimitOf({ resource: 'numbers', allowed: 10, plan: 'ENTERPRISE', upgradeTo: null })?.upgrade).toBe(
+      undefined,
+    );
   });
 
-  it('gives up on details it does not understand', () => {
-    expect(planLimitOf([])).toBeNull();
-    expect(planLimitOf([{ field: 'plan', message: 'GOLD: 2' }])).toBeNull();
-    expect(planLimitOf([{ field: 'phoneNumber', message: 'FREE: 1' }])).toBeNull();
+  it('gives up on limits it cannot describe', () => {
+    expect(planLimitOf(undefined)).toBeNull();
+    expect(planLimitOf({ resource: 'numbers', allowed: 2, plan: 'GOLD', upgradeTo: null })).toBeNull();
+    expect(planLimitOf({ resource: 'sms', allowed: 50, plan: 'FREE', upgradeTo: 'STARTER' })).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { COUNTRIES, PLAN_TIERS, planForNumbers, type CountryCode, type PlanTier } from '@commpro/contracts';
+import { COUNTRIES, PLAN_TIERS, type CountryCode, type PlanLimitInfo, type PlanTier } from '@commpro/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Locale } from '../../shared/i18n/i18n';
 
@@ -65,18 +65,14 @@ export interface PlanLimit {
   upgrade: PlanTier | undefined;
 }
 
-/**
- * Reads a 402 PLAN_LIMIT_REACHED: its `plan` detail says "FREE: 1" (the current
- * plan and its limit); the plan that lifts it comes from the shared plan table.
- */
-export function planLimitOf(details: readonly { field?: string | undefined; message: string }[]): PlanLimit | null {
-  for (const detail of details) {
-    if (detail.field !== 'plan') continue;
-    const match = /^\s*([A-Z]+)\s*:\s*(\d+)\s*$/.exec(detail.message.toUpperCase());
-    const tier = match?.[1];
-    if (!match || !tier || !(PLAN_TIERS as readonly string[]).includes(tier)) continue;
-    const included = Number(match[2]);
-    return { current: tier as PlanTier, included, upgrade: planForNumbers(included + 1) };
-  }
-  return null;
+/** Reads a 402 PLAN_LIMIT_REACHED's `limit` (numbers only); null when it is not one we can describe. */
+export function planLimitOf(limit: PlanLimitInfo | undefined): PlanLimit | null {
+  if (!limit || limit.resource !== 'numbers') return null;
+  const isTier = (tier: string | null): tier is PlanTier => (PLAN_TIERS as readonly string[]).includes(tier ?? '');
+  if (!isTier(limit.plan)) return null;
+  return {
+    current: limit.plan,
+    included: limit.allowed,
+    upgrade: isTier(limit.upgradeTo) ? limit.upgradeTo : undefined,
+  };
 }

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '@commpro/contracts';
+import type { ErrorDetail, PlanLimitInfo } from '@commpro/contracts';
 import { isMessageKey, type Translate } from '../i18n/i18n';
 
 /** A failed API call, carrying the server's `{ error, code, details }` body. */
@@ -6,6 +6,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: ErrorDetail[];
+  /** With a 402: the allowance that ran out and the plan that lifts it. */
+  readonly limit: PlanLimitInfo | undefined;
   readonly requestId: string | undefined;
   /** Seconds to wait, from a 429's Retry-After header. */
   readonly retryAfter: number | undefined;
@@ -15,6 +17,7 @@ export class ApiError extends Error {
     code: string;
     message: string;
     details?: ErrorDetail[] | undefined;
+    limit?: PlanLimitInfo | undefined;
     requestId?: string | undefined;
     retryAfter?: number | undefined;
   }) {
@@ -23,6 +26,7 @@ export class ApiError extends Error {
     this.status = init.status;
     this.code = init.code;
     this.details = init.details ?? [];
+    this.limit = init.limit;
     this.requestId = init.requestId;
     this.retryAfter = init.retryAfter;
   }

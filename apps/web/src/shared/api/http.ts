@@ -45,6 +45,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       code: parsed.success ? parsed.data.code : `HTTP_${response.status}`,
       message: parsed.success ? parsed.data.error : response.statusText || `HTTP ${response.status}`,
       details: parsed.success ? parsed.data.details : undefined,
+      limit: parsed.success ? parsed.data.limit : undefined,
       requestId: parsed.success ? parsed.data.requestId : undefined,
       retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
     });

@@ -62,6 +62,12 @@ export const en = {
   'errors.detail.PASSWORD_REPEATED': 'Use more than one repeated character.',
   'errors.detail.PASSWORD_CONTAINS_EMAIL': 'Your password must not contain your email address.',
   'errors.detail.PASSWORD_UNCHANGED': 'Choose a password different from your current one.',
+  'errors.detail.PHONE_INVALID': 'Enter a phone number, e.g. +33 1 99 00 12 34 or 01 99 00 12 34.',
+  'errors.detail.COUNTRY_NOT_SERVED': 'We serve France, the US, the UK, Germany, Spain and Italy.',
+  'errors.detail.NUMBER_NOT_SOLD': 'This number cannot be bought.',
+  'errors.detail.ALREADY_YOURS': 'This number is already on your account.',
+  'errors.detail.NOT_TRANSFERABLE': 'This number cannot be transferred.',
+  'errors.detail.PORT_IN_PROGRESS': 'A transfer of this number is already in progress.',
   'errors.offlineTitle': 'Can’t reach CommPro',
   'errors.offlineText': 'Check your internet connection. Your session is still saved on this device.',
 

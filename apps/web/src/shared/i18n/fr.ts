@@ -64,6 +64,13 @@ export const fr: Record<MessageKey, string> = {
   'errors.detail.PASSWORD_REPEATED': 'N’utilisez pas un seul caractère répété.',
   'errors.detail.PASSWORD_CONTAINS_EMAIL': 'Votre mot de passe ne doit pas contenir votre adresse e-mail.',
   'errors.detail.PASSWORD_UNCHANGED': 'Choisissez un mot de passe différent de l’actuel.',
+  'errors.detail.PHONE_INVALID': 'Saisissez un numéro, par ex. +33 1 99 00 12 34 ou 01 99 00 12 34.',
+  'errors.detail.COUNTRY_NOT_SERVED':
+    'Nous couvrons la France, les États-Unis, le Royaume-Uni, l’Allemagne, l’Espagne et l’Italie.',
+  'errors.detail.NUMBER_NOT_SOLD': 'Ce numéro ne peut pas être acheté.',
+  'errors.detail.ALREADY_YOURS': 'Ce numéro est déjà sur votre compte.',
+  'errors.detail.NOT_TRANSFERABLE': 'Ce numéro ne peut pas être transféré.',
+  'errors.detail.PORT_IN_PROGRESS': 'Un transfert de ce numéro est déjà en cours.',
   'errors.offlineTitle': 'Impossible de joindre CommPro',
   'errors.offlineText': 'Vérifiez votre connexion internet. Votre session reste enregistrée sur cet appareil.',
 
