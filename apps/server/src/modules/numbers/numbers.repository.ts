@@ -84,6 +84,16 @@ export function createNumbersRepository(db: Database) {
       return row !== undefined;
     },
 
+    /** The ACTIVE number with this E.164, whoever holds it: where inbound traffic goes. */
+    async findActiveByNumber(e164: string): Promise<PhoneNumberRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(phoneNumbers)
+        .where(and(eq(phoneNumbers.phoneNumber, e164), eq(phoneNumbers.status, 'ACTIVE')))
+        .limit(1);
+      return row;
+    },
+
     /** Whether anyone holds the number on CommPro. */
     async isHeld(e164: string): Promise<boolean> {
       const [row] = await db

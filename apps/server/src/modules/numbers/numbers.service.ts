@@ -162,6 +162,15 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       return offers.map((offer) => ({ ...offer, ...numberPrice(offer.countryCode, offer.type) }));
     },
 
+    /** The caller's ACTIVE line with this number, for sending from it. */
+    async findActiveLine(userId: string, e164: string): Promise<PhoneNumberRow | undefined> {
+      const line = await repo.findActiveByNumber(e164);
+      return line?.userId === userId ? line : undefined;
+    },
+
+    /** Who receives traffic for a number, if it is an ACTIVE CommPro line. */
+    findLineByNumber: (e164: string): Promise<PhoneNumberRow | undefined> => repo.findActiveByNumber(e164),
+
     async listMine(userId: string): Promise<PhoneNumber[]> {
       return (await repo.listHeld(userId)).map(toPhoneNumberDto);
     },
