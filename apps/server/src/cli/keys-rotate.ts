@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from '../config/env.js';
+import { parseKeyring } from '../platform/crypto.js';
+import { createDataKeys } from '../platform/crypto-keys/data-keys.js';
+import { openDatabase } from '../platform/db/client.js';
+import { resolveSecrets } from '../platform/secrets.js';
+
+/**
+ * Master-key rotation without downtime:
+ *   1. put the new key first in ENCRYPTION_KEYS on every node, keeping the old
+ *      ones after it (`new:…,old:…`), and restart them one by one;
+ *   2. run this command: it re-wraps every user's data key under the new key;
+ *   3. only then remove the old keys from ENCRYPTION_KEYS — once nothing else
+ *      is sealed by them directly either (today: 2FA secrets, port requests).
+ * Safe to run again, or on several machines at once.
+ */
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const master = parseKeyring(resolveSecrets(config).encryptionKeys);
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  try {
+    await database.migrate();
+    const dataKeys = createDataKeys({ db: database.db, master, clock: () => new Date() });
+    let rewrapped: number;
+    try {
+      ({ rewrapped } = await dataKeys.rewrapAll());
+    } catch (error) {
+      // The message lists the rows that could not be re-wrapped; the old keys must stay until they are resolved.
+      console.error(`Rotation incomplete: ${(error as Error).message}. Keep the old keys in ENCRYPTION_KEYS.`);
+      return 1;
+    }
+    console.log(
+      `Re-wrapped ${rewrapped} data key${rewrapped === 1 ? '' : 's'} under master key '${master.activeKeyId}'.`,
+    );
+    // Not saying "old keys can go": 2FA secrets and port-request fields are still sealed by the master key directly.
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError || error instanceof TypeError ? error.message : error);
+    process.exit(1);
+  },
+);
