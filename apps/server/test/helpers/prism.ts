@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -208,14 +210,18 @@ export interface PrismMock extends RecordingServer {
  */
 export async function startPrism(): Promise<PrismMock> {
   const port = await freePort();
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'commpro-prism-'));
+  const document = path.join(workDir, 'twilio_api_v2010.json');
+  await writeFile(document, JSON.stringify(withFormArrayEncodings(JSON.parse(await readFile(TWILIO_OPENAPI, 'utf8')))));
   const started = Date.now();
-  const child = spawn(process.execPath, [PRISM_CLI, 'mock', '-h', '127.0.0.1', '-p', String(port), TWILIO_OPENAPI], {
+  const child = spawn(process.execPath, [PRISM_CLI, 'mock', '-h', '127.0.0.1', '-p', String(port), document], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
     await waitForListening(child, 20_000);
   } catch (error) {
     child.kill('SIGKILL');
+    await rm(workDir, { recursive: true, force: true });
     throw error;
   }
   const startupMs = Date.now() - started;
@@ -252,8 +258,39 @@ export async function startPrism(): Promise<PrismMock> {
         child.kill('SIGTERM');
         await exited;
       }
+      await rm(workDir, { recursive: true, force: true });
     },
   };
+}
+
+interface FormContent {
+  schema?: { properties?: Record<string, { type?: unknown }> };
+  encoding?: Record<string, unknown>;
+}
+
+/**
+ * Twilio's document with each array property of a form body (MessageMedia's
+ * `MediaUrl`…) given an explicit `encoding: {style: form, explode: true}`.
+ * That is OpenAPI 3's default for `application/x-www-form-urlencoded`, so the
+ * contract is unchanged, but Prism 5 only turns a form field into an array
+ * when the encoding is written out: without it every `MediaUrl` fails with
+ * "must be array" (checked: one or several repeated fields alike). Prism still
+ * keeps only the last of repeated fields, so tests check them all on the
+ * recorded form.
+ */
+export function withFormArrayEncodings<T>(openapi: T): T {
+  const paths = (openapi as { paths?: Record<string, Record<string, unknown>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const content = (operation as { requestBody?: { content?: Record<string, FormContent> } } | null)?.requestBody
+        ?.content?.['application/x-www-form-urlencoded'];
+      for (const [name, property] of Object.entries(content?.schema?.properties ?? {})) {
+        if (property.type !== 'array' || !content) continue;
+        content.encoding = { [name]: { style: 'form', explode: true }, ...content.encoding };
+      }
+    }
+  }
+  return openapi;
 }
 
 /** Prism's findings about a request (not about its own example responses). */

@@ -40,7 +40,20 @@ export type CarrierErrorReason =
   | 'NOT_FOUND'
   | 'AUTHENTICATION'
   /** The carrier is down or answered something we cannot use. */
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  /** Sending: the recipient's number cannot receive this message (invalid, not mobile, region closed). */
+  | 'RECIPIENT_UNREACHABLE'
+  /** Sending: the recipient replied STOP to this sender; the carrier refuses until they send START. */
+  | 'RECIPIENT_OPTED_OUT'
+  /** Sending: our `from` number cannot send this (not SMS/MMS-capable, not ours at the carrier). */
+  | 'SENDER_NOT_CAPABLE'
+  /** Sending: the carrier's queue or rate limit is full; the same message may go through later. */
+  | 'RATE_LIMITED'
+  /** Sending: the carrier refuses the message itself (body too long, bad media URL…); resending it changes nothing. */
+  | 'MESSAGE_REJECTED';
+
+/** Reasons where the same request may succeed later; every other reason fails the same way again. */
+const RETRYABLE_REASONS: ReadonlySet<CarrierErrorReason> = new Set<CarrierErrorReason>(['UNAVAILABLE', 'RATE_LIMITED']);
 
 /**
  * What an adapter throws: a reason in our words, never the vendor's text, which
@@ -48,11 +61,30 @@ export type CarrierErrorReason =
  */
 export class CarrierError extends Error {
   readonly reason: CarrierErrorReason;
-  constructor(reason: CarrierErrorReason, message: string, options: { cause?: unknown } = {}) {
+  /**
+   * The carrier's own error code when it gave one (Twilio 21610…), for the
+   * logs and for a plain-language failure reason on a message.
+   */
+  readonly carrierCode: number | undefined;
+  constructor(
+    reason: CarrierErrorReason,
+    message: string,
+    options: { cause?: unknown; carrierCode?: number | undefined } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'CarrierError';
     this.reason = reason;
+    this.carrierCode = options.carrierCode;
   }
+}
+
+/**
+ * Whether a job queue should try the same carrier call again (with backoff).
+ * UNAVAILABLE covers timeouts and 5xx answers, after which the carrier may in
+ * rare cases have accepted the message anyway.
+ */
+export function isRetryable(error: CarrierError): boolean {
+  return RETRYABLE_REASONS.has(error.reason);
 }
 
 /**
@@ -76,7 +108,8 @@ export interface NumbersCarrier {
 
 /*
  * The parts messaging (issue 4) and calls (issue 5) add, declared now so the
- * adapters are shaped for them. No adapter implements them yet.
+ * adapters are shaped for them. The Twilio adapter implements messaging and
+ * webhook verification.
  */
 
 export interface OutboundMessage {
@@ -107,7 +140,8 @@ export interface VoiceCarrier {
 export interface WebhookRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
-  params: Record<string, string>;
+  /** Every form parameter received; a repeated name (as body parsers give it) is an array. */
+  params: Record<string, string | string[]>;
 }
 
 export interface WebhookVerifier {

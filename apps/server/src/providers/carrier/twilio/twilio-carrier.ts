@@ -5,14 +5,29 @@ import twilio from 'twilio';
 import {
   CarrierError,
   type E164,
+  type MessagingCarrier,
   type NumberOffer,
   type NumberSearch,
   type NumbersCarrier,
   type NumberWebhooks,
+  type OutboundMessage,
   type PurchasedNumber,
+  type WebhookRequest,
+  type WebhookVerifier,
 } from '../carrier.port.js';
+import { verifyTwilioSignature } from '../twilio-signature.js';
 import { twilioRequirements } from './requirements.js';
-import { isNotFound, toCarrierError } from './twilio-errors.js';
+import { isNotFound, toCarrierError, toSendError } from './twilio-errors.js';
+
+export { signTwilioRequest, verifyTwilioSignature } from '../twilio-signature.js';
+export { describeDeliveryError, type DeliveryFailure } from './delivery-errors.js';
+export { isRetryable } from '../carrier.port.js';
+
+/** What the Twilio adapter offers: numbers, messaging, and checking Twilio's webhook signatures. */
+export type TwilioCarrier = NumbersCarrier & MessagingCarrier & WebhookVerifier;
+
+/** The header Twilio signs its webhooks with (Node lower-cases header names). */
+export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
 export interface TwilioCarrierOptions {
   accountSid: string;
@@ -158,7 +173,7 @@ export function describeNumber(
   };
 }
 
-export function createTwilioCarrier(options: TwilioCarrierOptions): NumbersCarrier {
+export function createTwilioCarrier(options: TwilioCarrierOptions): TwilioCarrier {
   // The SDK throws at construction on a malformed Account SID; that must not stop
   // the server, so it becomes an AUTHENTICATION failure on every call instead.
   let client: TwilioClient | undefined;
@@ -266,7 +281,45 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): NumbersCarri
     async releaseNumber(carrierSid) {
       await call((c) => c.incomingPhoneNumbers(carrierSid).remove());
     },
+
+    async sendMessage(message: OutboundMessage) {
+      let created;
+      try {
+        created = await sdk().messages.create(messageParams(message));
+      } catch (error) {
+        throw toSendError(error);
+      }
+      return { carrierMessageId: created.sid };
+    },
+
+    verifyWebhook(request: WebhookRequest) {
+      return verifyTwilioSignature({
+        authToken: options.authToken,
+        url: request.url,
+        params: request.params,
+        signature: headerValue(request.headers, TWILIO_SIGNATURE_HEADER),
+      });
+    },
   };
+}
+
+/** The `messages.create` parameters: From, To, Body, one MediaUrl per item, StatusCallback. */
+export function messageParams(message: OutboundMessage) {
+  return {
+    from: message.from,
+    to: message.to,
+    ...(message.body ? { body: message.body } : {}),
+    ...(message.mediaUrls && message.mediaUrls.length > 0 ? { mediaUrl: [...message.mediaUrls] } : {}),
+    statusCallback: message.statusCallbackUrl,
+  };
+}
+
+/** A header by name whatever its casing; a repeated header stays an array (and fails verification). */
+function headerValue(headers: WebhookRequest['headers'], name: string): string | string[] | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
 }
 
 function webhookParams(webhooks: NumberWebhooks) {

@@ -19,6 +19,32 @@ const CODE_REASONS: ReadonlyMap<number, CarrierErrorReason> = new Map([
 
 const ADDRESS_CODES = new Set([21613, 21615, 21631]);
 
+/**
+ * What `messages.create` can answer beyond the account-level codes above
+ * (https://www.twilio.com/docs/api/errors). Consulted for sends only: the
+ * same code never means something else on a numbers call, but keeping the
+ * tables apart keeps each one readable.
+ */
+const SEND_CODE_REASONS: ReadonlyMap<number, CarrierErrorReason> = new Map([
+  [21211, 'RECIPIENT_UNREACHABLE'], // Invalid 'To' phone number
+  [21408, 'RECIPIENT_UNREACHABLE'], // Permission to send to this region is not enabled
+  [21612, 'RECIPIENT_UNREACHABLE'], // 'To' number is not currently reachable by SMS from this 'From'
+  [21614, 'RECIPIENT_UNREACHABLE'], // 'To' number is not a valid mobile number
+  [21610, 'RECIPIENT_OPTED_OUT'], // Attempt to send to an unsubscribed recipient (replied STOP)
+  [21212, 'SENDER_NOT_CAPABLE'], // Invalid 'From' number
+  [21606, 'SENDER_NOT_CAPABLE'], // 'From' is not a valid, message-capable number of this account
+  [21611, 'RATE_LIMITED'], // 'From' number has too many messages queued
+  [20429, 'RATE_LIMITED'], // Too many requests
+  [21602, 'MESSAGE_REJECTED'], // Message body is required
+  [21617, 'MESSAGE_REJECTED'], // Concatenated body exceeds 1600 characters
+  [21619, 'MESSAGE_REJECTED'], // A body or media URL must be given
+  [21620, 'MESSAGE_REJECTED'], // Invalid media URL
+  [21623, 'MESSAGE_REJECTED'], // Too many media files
+  [20003, 'AUTHENTICATION'],
+  [20005, 'AUTHENTICATION'],
+  [20404, 'NOT_FOUND'],
+]);
+
 /** Our words for each case; Twilio's own message only ever travels in `cause`. */
 function messageFor(reason: CarrierErrorReason, code: number | undefined): string {
   switch (reason) {
@@ -36,6 +62,18 @@ function messageFor(reason: CarrierErrorReason, code: number | undefined): strin
       return 'The carrier rejected the account credentials';
     case 'UNAVAILABLE':
       return 'The carrier could not be reached or answered unexpectedly';
+    case 'RECIPIENT_UNREACHABLE':
+      return code === 21408
+        ? 'Texting this country is not enabled on the carrier account'
+        : 'The recipient’s number cannot receive text messages';
+    case 'RECIPIENT_OPTED_OUT':
+      return 'The recipient has opted out of messages from this number (they replied STOP)';
+    case 'SENDER_NOT_CAPABLE':
+      return 'This number cannot send text messages through the carrier';
+    case 'RATE_LIMITED':
+      return 'The carrier is busy with too many messages from this account; the message will be retried';
+    case 'MESSAGE_REJECTED':
+      return 'The carrier refused the message content (too long, or a media file it cannot fetch)';
   }
 }
 
@@ -67,7 +105,27 @@ export function twilioErrorReason(error: unknown): CarrierErrorReason {
 export function toCarrierError(error: unknown): CarrierError {
   if (error instanceof CarrierError) return error;
   const reason = twilioErrorReason(error);
-  return new CarrierError(reason, messageFor(reason, httpFailure(error)?.code), { cause: error });
+  const code = httpFailure(error)?.code;
+  return new CarrierError(reason, messageFor(reason, code), { cause: error, carrierCode: code });
+}
+
+/** The reason for a failed `messages.create`; RATE_LIMITED and UNAVAILABLE are worth retrying. */
+export function twilioSendErrorReason(error: unknown): CarrierErrorReason {
+  const failure = httpFailure(error);
+  if (!failure) return 'UNAVAILABLE';
+  const byCode = failure.code === undefined ? undefined : SEND_CODE_REASONS.get(failure.code);
+  if (byCode) return byCode;
+  if (failure.status === 429) return 'RATE_LIMITED';
+  if (failure.status === 401 || failure.status === 403) return 'AUTHENTICATION';
+  return 'UNAVAILABLE';
+}
+
+/** The CarrierError for a failed send, with Twilio's code kept for the logs and the failure reason table. */
+export function toSendError(error: unknown): CarrierError {
+  if (error instanceof CarrierError) return error;
+  const reason = twilioSendErrorReason(error);
+  const code = httpFailure(error)?.code;
+  return new CarrierError(reason, messageFor(reason, code), { cause: error, carrierCode: code });
 }
 
 /** True when Twilio answered 404: for a search, the country does not offer that kind of number. */
