@@ -9,6 +9,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingService } from './modules/billing/billing.service.js';
+import { registerMessagingModule } from './modules/messaging/index.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { registerNumbersModule } from './modules/numbers/index.js';
 import { createTokenSigner } from './platform/auth/access-tokens.js';
 import { createCipher, parseKeyring } from './platform/crypto.js';
@@ -25,12 +27,16 @@ import { registerWebApp } from './platform/http/web-app.js';
 import { loggerOptions } from './platform/logger.js';
 import { attachRealtime } from './platform/realtime/socket-server.js';
 import type { Secrets } from './platform/secrets.js';
-import { type Carrier, createCarrier } from './providers/carrier/index.js';
+import { createDataKeys } from './platform/crypto-keys/data-keys.js';
+import { createCarrier, type RunningCarrier } from './providers/carrier/index.js';
+import { describeDeliveryError } from './providers/carrier/twilio/delivery-errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The durable job queue; tests run due jobs through it. */
     jobs: JobQueue;
+    /** Resolves once the carrier's callbacks in flight have landed (the sandbox's network). */
+    carrierIdle: () => Promise<void>;
   }
 }
 
@@ -43,7 +49,7 @@ export interface AppDeps {
   clock?: () => Date;
   webDistDir?: string;
   /** Tests pass their own; otherwise the one CARRIER names. */
-  carrier?: Carrier;
+  carrier?: RunningCarrier;
   /** Poll the job queue in the background (main.ts); tests run jobs themselves. */
   runJobWorker?: boolean;
 }
@@ -110,7 +116,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   await registerOpenApi(app, config.publicUrl);
   registerMetrics(app, { token: config.metricsToken });
-  const carrier = deps.carrier ?? createCarrier(config, { db: deps.database.db, clock });
+  const carrier: RunningCarrier =
+    deps.carrier ??
+    createCarrier(config, {
+      db: deps.database.db,
+      clock,
+      publicUrl: config.publicUrl,
+      jwtSecret: deps.secrets.jwtSecret,
+      // The sandbox calls our webhook routes in-process: same routes, same signature check, no network.
+      sandboxPost: async (url, params, signature) => {
+        const target = new URL(url);
+        if (`${target.protocol}//${target.host}` !== new URL(config.publicUrl).origin) return;
+        const res = await app.inject({
+          method: 'POST',
+          url: `${target.pathname}${target.search}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          payload: new URLSearchParams(params).toString(),
+        });
+        if (res.statusCode >= 400) throw new Error(`sandbox callback to ${target.pathname} answered ${res.statusCode}`);
+      },
+      onError: (err) => app.log.error({ err }, 'sandbox carrier callback failed'),
+    });
   registerHealth(app, {
     database: () => deps.database.ping(),
     redis: deps.redis ? async () => void (await deps.redis!.ping()) : undefined,
@@ -164,6 +190,28 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, numbers.jobHandlers);
+
+  const messaging = await registerMessagingModule(app, {
+    db: deps.database.db,
+    carrier,
+    numbers: numbers.service,
+    billing,
+    notifications: createNotificationsService({ db: deps.database.db }),
+    sealer: createDataKeys({ db: deps.database.db, master: parseKeyring(deps.secrets.encryptionKeys), clock }),
+    jobs,
+    realtime,
+    describeFailure: describeDeliveryError,
+    publicUrl: config.publicUrl,
+    dailySendCap: config.messages.dailyCap,
+    sendsPerMinute: config.messages.perMinute,
+    clock,
+  });
+  Object.assign(jobHandlers, messaging.jobHandlers);
+  app.decorate('carrierIdle', async () => {
+    await carrier.idle?.();
+  });
+  // Sandbox deliveries in flight reach our own routes: let them land before the server stops.
+  app.addHook('preClose', () => app.carrierIdle());
 
   // A carrier that refuses our credentials is reported, not fatal: /health says carrier ERROR meanwhile.
   app.addHook('onReady', async () => {

@@ -69,6 +69,9 @@ const EnvSchema = z.object({
   CARRIER: z.enum(['sandbox', 'twilio']).default('sandbox'),
   CARRIER_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   SANDBOX_QUARANTINE_DAYS: z.coerce.number().min(0).default(30),
+  SANDBOX_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(400),
+  MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  MESSAGES_DAILY_CAP: z.coerce.number().int().min(1).default(500),
   JOBS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -111,11 +114,13 @@ export type Config = Readonly<{
   metricsToken: string | undefined;
   email: Readonly<{ smtpUrl: string | undefined; from: string }>;
   carrier: Readonly<
-    { kind: 'sandbox'; quarantineMs: number } | { kind: 'twilio'; accountSid: string; authToken: string }
+    | { kind: 'sandbox'; quarantineMs: number; stepDelayMs: number }
+    | { kind: 'twilio'; accountSid: string; authToken: string }
   >;
   /** Number searches and purchases per account per minute (each is a carrier call). */
   carrierCallsPerMinute: number;
   jobsPollMs: number;
+  messages: Readonly<{ perMinute: number; dailyCap: number }>;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
 }>;
 
@@ -166,7 +171,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     carrier:
       env.CARRIER === 'twilio'
         ? { kind: 'twilio', accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN! }
-        : { kind: 'sandbox', quarantineMs: env.SANDBOX_QUARANTINE_DAYS * 24 * 3600_000 },
+        : {
+            kind: 'sandbox',
+            quarantineMs: env.SANDBOX_QUARANTINE_DAYS * 24 * 3600_000,
+            stepDelayMs: env.SANDBOX_STEP_DELAY_MS,
+          },
+    messages: { perMinute: env.MESSAGES_PER_MINUTE, dailyCap: env.MESSAGES_DAILY_CAP },
     carrierCallsPerMinute: env.CARRIER_CALLS_PER_MINUTE,
     jobsPollMs: env.JOBS_POLL_MS,
     billing:

@@ -29,6 +29,10 @@ describe('GET /health', () => {
       },
       updateNumber: async () => undefined,
       releaseNumber: async () => undefined,
+      sendMessage: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
+      verifyWebhook: () => false,
     };
     const t = await createTestApp({ carrier: refusing });
     try {

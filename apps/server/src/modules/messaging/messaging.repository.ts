@@ -70,6 +70,10 @@ export function createMessagingRepository(db: Database) {
       return row;
     },
 
+    async setCarrierId(id: string, carrierMessageId: string): Promise<void> {
+      await db.update(messages).set({ carrierMessageId }).where(eq(messages.id, id));
+    },
+
     async markRead(userId: string, id: string, at: Date): Promise<MessageRow | undefined> {
       const [row] = await db
         .update(messages)

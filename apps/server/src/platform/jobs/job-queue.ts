@@ -13,7 +13,8 @@ export interface EnqueueOptions {
 }
 
 export interface JobQueue {
-  enqueue(kind: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+  /** Pass the caller's transaction to enqueue with the change the job belongs to, or not at all. */
+  enqueue(kind: string, payload: Record<string, unknown>, options?: EnqueueOptions, tx?: Database): Promise<void>;
   /** Claims due jobs and runs them; returns how many ran. The worker calls it on a timer, tests directly. */
   runDue(limit?: number): Promise<number>;
 }
@@ -88,8 +89,8 @@ export function createJobQueue(deps: {
   }
 
   return {
-    async enqueue(kind, payload, options = {}) {
-      await db
+    async enqueue(kind, payload, options = {}, tx = db) {
+      await tx
         .insert(jobs)
         .values({
           kind,

@@ -150,4 +150,4 @@ export interface WebhookVerifier {
 }
 
 /** The carrier as the app holds it; grows as messaging and calls land. */
-export type Carrier = NumbersCarrier;
+export type Carrier = NumbersCarrier & MessagingCarrier & WebhookVerifier;

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.js';
+import type { WebhookLog } from '../../platform/webhooks/webhook-log.js';
+import type { WebhookVerifier } from '../../providers/carrier/carrier.port.js';
+import type { MessagingService, WebhookParams } from './messaging.service.js';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+export interface WebhookRoutesOptions {
+  service: MessagingService;
+  verifier: WebhookVerifier;
+  log: WebhookLog;
+  source: string;
+  /** The public base URL the carrier signs against (PUBLIC_URL). */
+  publicUrl: string;
+}
+
+/**
+ * The carrier's calls, Twilio-shaped (form-encoded). Authenticated by the
+ * carrier's signature over PUBLIC_URL + path, never by JWT; every call is
+ * logged (content redacted) before it is trusted.
+ */
+export async function messagingWebhookRoutes(fastify: FastifyInstance, options: WebhookRoutesOptions) {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  async function handle(
+    request: FastifyRequest,
+    eventType: string,
+    process: (params: WebhookParams) => Promise<unknown>,
+  ): Promise<void> {
+    const params = (request.body ?? {}) as Record<string, string>;
+    const logId = await options.log.received({
+      source: options.source,
+      eventType,
+      externalId: params.MessageSid,
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      params,
+    });
+    const signed = options.verifier.verifyWebhook({
+      url: `${options.publicUrl}${request.url}`,
+      headers: request.headers,
+      params,
+    });
+    if (!signed) {
+      await options.log.finished(logId, { statusCode: 403, processed: false, error: 'invalid signature' });
+      throw new AppError('FORBIDDEN', 'Invalid webhook signature');
+    }
+    try {
+      await process(params);
+      await options.log.finished(logId, { statusCode: 200, processed: true });
+    } catch (error) {
+      await options.log.finished(logId, {
+        statusCode: 500,
+        processed: false,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
+
+  fastify.post(
+    '/webhooks/incoming',
+    { schema: { hide: true }, config: { rateLimit: false } },
+    async (request, reply) => {
+      await handle(request, 'message.incoming', (params) => options.service.receive(params));
+      return reply.type('text/xml').send(EMPTY_TWIML);
+    },
+  );
+
+  fastify.post('/webhooks/status', { schema: { hide: true }, config: { rateLimit: false } }, async (request) => {
+    await handle(request, 'message.status', (params) => options.service.applyStatus(params));
+    return { success: true };
+  });
+}

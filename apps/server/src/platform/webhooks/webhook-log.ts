@@ -1,0 +1,63 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { webhookLogs } from './webhook-logs.table.js';
+
+/** Provider parameters that carry content or credentials: never stored in the log. */
+const REDACTED_PARAMS = /^(Body|MediaUrl\d+|.*Token.*|.*Secret.*)$/i;
+const KEPT_HEADERS = ['content-type', 'user-agent', 'x-twilio-signature', 'i-twilio-idempotency-token'];
+
+export interface WebhookLog {
+  /** Records a provider call as it arrives, before anything is trusted or processed. */
+  received(entry: {
+    source: string;
+    eventType: string;
+    externalId: string | undefined;
+    method: string;
+    url: string;
+    headers: Record<string, string | string[] | undefined>;
+    params: Record<string, string>;
+  }): Promise<string>;
+  finished(id: string, outcome: { statusCode: number; processed: boolean; error?: string | undefined }): Promise<void>;
+}
+
+export function createWebhookLog(db: Database, clock: () => Date): WebhookLog {
+  return {
+    async received(entry) {
+      const headers = Object.fromEntries(
+        KEPT_HEADERS.filter((h) => entry.headers[h] !== undefined).map((h) => [
+          h,
+          // A signature is a credential for that exact request: kept only as a presence flag.
+          h === 'x-twilio-signature' ? '[present]' : entry.headers[h],
+        ]),
+      );
+      const body = Object.fromEntries(
+        Object.entries(entry.params).map(([k, v]) => [k, REDACTED_PARAMS.test(k) ? '[redacted]' : v]),
+      );
+      const [row] = await db
+        .insert(webhookLogs)
+        .values({
+          source: entry.source,
+          eventType: entry.eventType,
+          externalId: entry.externalId ?? null,
+          method: entry.method,
+          url: entry.url,
+          headers,
+          body,
+          createdAt: clock(),
+        })
+        .returning({ id: webhookLogs.id });
+      return row!.id;
+    },
+    async finished(id, outcome) {
+      await db
+        .update(webhookLogs)
+        .set({
+          statusCode: outcome.statusCode,
+          processed: outcome.processed,
+          processedAt: outcome.processed ? clock() : null,
+          error: outcome.error ?? null,
+        })
+        .where(eq(webhookLogs.id, id));
+    },
+  };
+}
