@@ -19,7 +19,7 @@ export interface MessagingModuleDeps {
   billing: BillingService;
   notifications: NotificationsService;
   sealer: ContentSealer;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
   realtime: Realtime;
   describeFailure: (carrierCode: number) => { code: string; reason: string };
   publicUrl: string;

@@ -35,7 +35,7 @@ export interface MessagingServiceDeps {
   notifications: NotificationsService;
   carrier: MessagingCarrier;
   sealer: ContentSealer;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
   realtime: Pick<Realtime, 'emitToUser'>;
   /** A carrier error code (Twilio's 30007…) as a stable code and a sentence a person understands. */
   describeFailure: (carrierCode: number) => { code: string; reason: string };
@@ -219,6 +219,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         await deps.jobs.enqueue(SEND_JOB, { messageId: inserted.id }, { dedupeKey: `${SEND_JOB}:${inserted.id}` }, tx);
         return inserted;
       });
+      deps.jobs.wake();
       const dto = await toDto(row);
       deps.realtime.emitToUser(userId, 'message:new', dto);
       return dto;

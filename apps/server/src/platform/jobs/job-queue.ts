@@ -17,6 +17,13 @@ export interface JobQueue {
   enqueue(kind: string, payload: Record<string, unknown>, options?: EnqueueOptions, tx?: Database): Promise<void>;
   /** Claims due jobs and runs them; returns how many ran. The worker calls it on a timer, tests directly. */
   runDue(limit?: number): Promise<number>;
+  /**
+   * Tells this process's worker a job is due now, so a user's action does not
+   * wait for the next poll. Call it after the enqueueing transaction commits.
+   */
+  wake(): void;
+  /** The worker listens here; one listener per process. */
+  onWake(listener: () => void): void;
 }
 
 const LEASE_MS = 5 * 60_000;
@@ -37,6 +44,7 @@ export function createJobQueue(deps: {
   log: { error(obj: object, msg: string): void };
 }): JobQueue {
   const { db, handlers, clock } = deps;
+  let wakeListener: (() => void) | undefined;
 
   async function claim(limit: number): Promise<JobRow[]> {
     const now = clock();
@@ -102,6 +110,14 @@ export function createJobQueue(deps: {
         .onConflictDoNothing({ target: jobs.dedupeKey });
     },
 
+    wake() {
+      wakeListener?.();
+    },
+
+    onWake(listener) {
+      wakeListener = listener;
+    },
+
     async runDue(limit = 10) {
       const claimed = await claim(limit);
       for (const job of claimed) {
@@ -128,7 +144,12 @@ export function startJobWorker(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  let busy = false;
+  let wokenWhileBusy = false;
   const tick = () => {
+    clearTimeout(timer);
+    busy = true;
+    wokenWhileBusy = false;
     running = (async () => {
       try {
         // Drain what is due, then wait for the next tick.
@@ -136,10 +157,19 @@ export function startJobWorker(
       } catch (err) {
         options.log.error({ err }, 'job worker poll failed');
       }
-      if (!stopped) timer = setTimeout(tick, options.intervalMs);
+      busy = false;
+      if (stopped) return;
+      // A wake during the drain may concern a job committed after its last look.
+      if (wokenWhileBusy) tick();
+      else timer = setTimeout(tick, options.intervalMs);
     })();
   };
   timer = setTimeout(tick, options.intervalMs);
+  queue.onWake(() => {
+    if (stopped) return;
+    if (busy) wokenWhileBusy = true;
+    else tick();
+  });
 
   return {
     async stop() {
