@@ -12,6 +12,7 @@ import { createBillingService } from './modules/billing/billing.service.js';
 import { registerMessagingModule } from './modules/messaging/index.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { registerNumbersModule } from './modules/numbers/index.js';
+import { sandboxRoutes } from './modules/sandbox/sandbox.routes.js';
 import { createTokenSigner } from './platform/auth/access-tokens.js';
 import { createCipher, parseKeyring } from './platform/crypto.js';
 import type { DatabaseHandle } from './platform/db/client.js';
@@ -207,6 +208,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, messaging.jobHandlers);
+  if (carrier.simulateInbound && carrier.idle) {
+    await app.register(sandboxRoutes, {
+      prefix: '/api/sandbox',
+      sandbox: { simulateInbound: carrier.simulateInbound, idle: carrier.idle },
+    });
+  }
   app.decorate('carrierIdle', async () => {
     await carrier.idle?.();
   });

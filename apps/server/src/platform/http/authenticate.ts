@@ -9,6 +9,8 @@ declare module 'fastify' {
      * route's rate limit (an onRequest hook) counts calls with bad tokens too.
      */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** preHandler hook, after authenticate: the caller must be an administrator (403 otherwise). */
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
     auth: AccessClaims | null;
@@ -33,5 +35,9 @@ export function registerAuthentication(app: FastifyInstance, signer: TokenSigner
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new AppError('UNAUTHORIZED', 'Authentication required');
     request.auth = await signer.verifyAccess(token);
+  });
+
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    if (caller(request).role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Administrators only');
   });
 }

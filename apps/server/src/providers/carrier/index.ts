@@ -2,7 +2,12 @@ import type { Config } from '../../config/env.js';
 import type { Database } from '../../platform/db/client.js';
 import type { Carrier } from './carrier.port.js';
 import { createSandboxCarrier } from './sandbox/sandbox-carrier.js';
-import { createSandboxMessaging, type SandboxPost, sandboxWebhookToken } from './sandbox/sandbox-messaging.js';
+import {
+  createSandboxMessaging,
+  type SandboxControls,
+  type SandboxPost,
+  sandboxWebhookToken,
+} from './sandbox/sandbox-messaging.js';
 import { createTwilioCarrier } from './twilio/twilio-carrier.js';
 
 export interface CarrierDeps {
@@ -15,8 +20,8 @@ export interface CarrierDeps {
   onError: (error: unknown) => void;
 }
 
-/** A carrier as the app runs it; `idle` resolves when callbacks it started have landed (the sandbox's). */
-export type RunningCarrier = Carrier & { idle?: () => Promise<void> };
+/** A carrier as the app runs it; the sandbox adds its controls (idle, simulateInbound). */
+export type RunningCarrier = Carrier & Partial<SandboxControls>;
 
 /** Chosen once at start from CARRIER; nothing else knows which carrier runs. */
 export function createCarrier(config: Config, deps: CarrierDeps): RunningCarrier {

@@ -38,6 +38,14 @@ export function sandboxWebhookToken(jwtSecret: string): string {
   return createHmac('sha256', jwtSecret).update('commpro sandbox carrier webhooks').digest('base64url');
 }
 
+/** What only the sandbox can do: play the outside world. */
+export interface SandboxControls {
+  /** A text from any number to a line of this instance, through the signed inbound webhook. */
+  simulateInbound(message: { from: string; to: string; body: string }): Promise<{ messageSid: string }>;
+  /** Resolves once every delivery in flight has finished (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
 const messageSid = () => `SM${randomBytes(16).toString('hex')}`;
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -49,7 +57,7 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  */
 export function createSandboxMessaging(
   deps: SandboxMessagingDeps,
-): MessagingCarrier & WebhookVerifier & { idle(): Promise<void> } {
+): MessagingCarrier & WebhookVerifier & SandboxControls {
   const pending = new Set<Promise<void>>();
 
   async function post(url: string, params: Record<string, string>): Promise<void> {
@@ -124,7 +132,22 @@ export function createSandboxMessaging(
       );
     },
 
-    /** Resolves once every delivery in flight has finished (tests, graceful shutdown). */
+    async simulateInbound({ from, to, body }) {
+      const sid = messageSid();
+      await post(`${deps.publicUrl}/api/messages/webhooks/incoming`, {
+        MessageSid: sid,
+        AccountSid: ACCOUNT_SID,
+        From: from,
+        To: to,
+        Body: body,
+        NumMedia: '0',
+        NumSegments: String(Math.max(1, countSegments(body).segments)),
+        SmsStatus: 'received',
+        ApiVersion: '2010-04-01',
+      });
+      return { messageSid: sid };
+    },
+
     async idle() {
       while (pending.size) await Promise.allSettled([...pending]);
     },
