@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -9,6 +10,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingService } from './modules/billing/billing.service.js';
+import { createMediaService } from './modules/media/media.service.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
 import { registerMessagingModule } from './modules/messaging/index.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { registerNumbersModule } from './modules/numbers/index.js';
@@ -29,6 +32,7 @@ import { loggerOptions } from './platform/logger.js';
 import { attachRealtime } from './platform/realtime/socket-server.js';
 import type { Secrets } from './platform/secrets.js';
 import { createDataKeys } from './platform/crypto-keys/data-keys.js';
+import { createLocalStorage } from './platform/storage/local-storage.js';
 import { createCarrier, type RunningCarrier } from './providers/carrier/index.js';
 import { describeDeliveryError } from './providers/carrier/twilio/delivery-errors.js';
 
@@ -208,6 +212,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, messaging.jobHandlers);
+  await app.register(mediaRoutes, {
+    prefix: '/api',
+    signer,
+    service: createMediaService({
+      db: deps.database.db,
+      storage: createLocalStorage(path.join(config.dataDir, 'files')),
+      urlKey: createHmac('sha256', deps.secrets.jwtSecret).update('commpro media urls').digest('base64url'),
+      publicUrl: config.publicUrl,
+      maxBytes: config.messages.mediaMaxBytes,
+      clock,
+    }),
+  });
   if (carrier.simulateInbound && carrier.idle) {
     await app.register(sandboxRoutes, {
       prefix: '/api/sandbox',

@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   SANDBOX_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(400),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   MESSAGES_DAILY_CAP: z.coerce.number().int().min(1).default(500),
+  MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(5_000_000),
   JOBS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -120,7 +121,7 @@ export type Config = Readonly<{
   /** Number searches and purchases per account per minute (each is a carrier call). */
   carrierCallsPerMinute: number;
   jobsPollMs: number;
-  messages: Readonly<{ perMinute: number; dailyCap: number }>;
+  messages: Readonly<{ perMinute: number; dailyCap: number; mediaMaxBytes: number }>;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
 }>;
 
@@ -176,7 +177,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             quarantineMs: env.SANDBOX_QUARANTINE_DAYS * 24 * 3600_000,
             stepDelayMs: env.SANDBOX_STEP_DELAY_MS,
           },
-    messages: { perMinute: env.MESSAGES_PER_MINUTE, dailyCap: env.MESSAGES_DAILY_CAP },
+    messages: {
+      perMinute: env.MESSAGES_PER_MINUTE,
+      dailyCap: env.MESSAGES_DAILY_CAP,
+      mediaMaxBytes: env.MEDIA_MAX_BYTES,
+    },
     carrierCallsPerMinute: env.CARRIER_CALLS_PER_MINUTE,
     jobsPollMs: env.JOBS_POLL_MS,
     billing:

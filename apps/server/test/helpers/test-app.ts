@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../../src/app.js';
@@ -48,9 +51,12 @@ export async function createTestApp(
       this.now = new Date(this.now.getTime() + ms);
     },
   };
+  // Uploaded files go to a directory of this app's own, never into the repository.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'commpro-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
     PUBLIC_URL: 'http://commpro.test',
     RATE_LIMIT_MAX: '10000',
     EMAIL_SEND_LIMIT_PER_HOUR: '10000',
@@ -76,6 +82,7 @@ export async function createTestApp(
     async close() {
       await app.close();
       await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
