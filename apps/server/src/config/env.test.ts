@@ -25,7 +25,7 @@ describe('loadConfig defaults', () => {
     expect(config.dataDir).toBe(path.resolve('data'));
     // A released sandbox number rests 30 days before it is offered again.
     expect(config.carrier).toEqual({ kind: 'sandbox', quarantineMs: 30 * 24 * 3600_000, stepDelayMs: 400 });
-    expect(config.messages).toEqual({ perMinute: 30, dailyCap: 500 });
+    expect(config.messages).toEqual({ perMinute: 30, dailyCap: 500, mediaMaxBytes: 5_000_000 });
     expect(config.carrierCallsPerMinute).toBe(30);
     expect(config.billing).toEqual({ kind: 'local' });
     expect(config.rateLimit).toEqual({ max: 100, windowMs: 60_000 });
