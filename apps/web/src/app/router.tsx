@@ -11,7 +11,10 @@ import { TwoFactorPage } from '../features/auth/TwoFactorPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { CallsPage } from '../features/calls/CallsPage';
 import { ContactsPage } from '../features/contacts/ContactsPage';
-import { MessagesPage } from '../features/messages/MessagesPage';
+import { ConversationPage } from '../features/messages/ConversationPage';
+import { MessagesIndex } from '../features/messages/MessagesPage';
+import { MessagesLayout } from '../features/messages/MessagesLayout';
+import { NewConversationPage } from '../features/messages/NewConversationPage';
 import { BuyNumberPage } from '../features/numbers/BuyNumberPage';
 import { MyNumbersPage } from '../features/numbers/MyNumbersPage';
 import { AppShell } from './AppShell';
@@ -38,7 +41,15 @@ export const router = createBrowserRouter([
         element: <AppShell />,
         children: [
           { path: '/', element: <Navigate to="/messages" replace /> },
-          { path: '/messages', element: <MessagesPage /> },
+          {
+            path: '/messages',
+            element: <MessagesLayout />,
+            children: [
+              { index: true, element: <MessagesIndex /> },
+              { path: 'new', element: <NewConversationPage /> },
+              { path: ':phoneNumber', element: <ConversationPage /> },
+            ],
+          },
           { path: '/calls', element: <CallsPage /> },
           { path: '/contacts', element: <ContactsPage /> },
           { path: '/numbers', element: <MyNumbersPage /> },

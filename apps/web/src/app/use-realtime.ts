@@ -3,7 +3,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { queryKeys } from '../features/auth/api';
+import { messagesKeys } from '../features/messages/api';
 import { useAuth } from '../features/auth/auth-context';
+import { applyStatusEvent, onNewMessage } from '../features/messages/cache';
 import { authSession } from '../shared/api/client';
 
 /** Our session id, from the access token's claims. */
@@ -36,9 +38,16 @@ export function useRealtime(): void {
       },
     });
 
+    let connectedBefore = false;
     socket.on('connect', () => {
       retries = 0;
+      // Back after a disconnection: events may have been missed meanwhile.
+      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+      connectedBefore = true;
     });
+
+    socket.on('message:new', (message) => onNewMessage(queryClient, message));
+    socket.on('message:status', (event) => applyStatusEvent(queryClient, event));
 
     socket.on('connect_error', () => {
       // socket.active: the client retries by itself (network trouble). Otherwise the server refused us.

@@ -1,19 +1,8 @@
-import { useT } from '../../shared/i18n/i18n';
-import { EmptyState } from '../../shared/ui/EmptyState';
-import { MessagesIllustration } from '../../shared/ui/illustrations';
-import { Page } from '../../shared/ui/Page';
-import { NumbersStrip } from '../numbers/NumbersStrip';
+import { useOutletContext } from 'react-router';
+import { MessagesHome, type MessagesOutletContext } from './MessagesLayout';
 
-export function MessagesPage() {
-  const t = useT();
-  return (
-    <Page title={t('nav.messages')}>
-      <NumbersStrip />
-      <EmptyState
-        illustration={<MessagesIllustration />}
-        title={t('messages.empty.title')}
-        text={t('messages.empty.text')}
-      />
-    </Page>
-  );
+/** /messages itself: the list alone on a phone; on desktop, the numbers and an invitation beside it. */
+export function MessagesIndex() {
+  const { none } = useOutletContext<MessagesOutletContext>();
+  return <MessagesHome none={none} />;
 }

@@ -1,0 +1,228 @@
+import type { Message } from '@commpro/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ChevronLeft, UserRound } from 'lucide-react';
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { errorMessage } from '../../shared/api/error-message';
+import { useI18n, useT } from '../../shared/i18n/i18n';
+import { Alert } from '../../shared/ui/Alert';
+import { Button } from '../../shared/ui/Button';
+import { Dialog } from '../../shared/ui/Dialog';
+import { LoadingBlock } from '../../shared/ui/Spinner';
+import { useToast } from '../../shared/ui/Toast';
+import { useDocumentTitle } from '../../shared/ui/use-document-title';
+import { formatPhone } from '../numbers/format';
+import { messagesApi, messagesKeys } from './api';
+import { removeMessage, upsertMessage } from './cache';
+import { Composer } from './Composer';
+import { daysAgo, formatDayLabel } from './format';
+import { MessageBubble } from './MessageBubble';
+import { lineLabel } from './MessagesLayout';
+import { NoLineNotice, SendError, useSend } from './send';
+import { useSmsLines, useThread } from './use-messages';
+
+/** One conversation (seed wireframe 4): the thread, newest at the bottom, and the composer. */
+export function ConversationPage() {
+  const t = useT();
+  const their = useParams().phoneNumber ?? '';
+  const [search] = useSearchParams();
+  const { lines, all, isSuccess: linesLoaded } = useSmsLines();
+  // The line is in the URL; without it, the main line.
+  const mine = search.get('from') ?? lines[0]?.phoneNumber ?? '';
+  const line = all.find((item) => item.phoneNumber === mine);
+  const name = formatPhone(their);
+  useDocumentTitle(name);
+
+  return (
+    <section className="thread" aria-labelledby="page-title">
+      <header className="thread__header">
+        <Link className="thread__back" to="/messages" aria-label={t('messages.back')}>
+          <ChevronLeft size={22} aria-hidden />
+          <span className="thread__back-text">{t('messages.back')}</span>
+        </Link>
+        <span className="thread__avatar" aria-hidden>
+          <UserRound size={20} />
+        </span>
+        <div className="thread__who">
+          <h1 className="thread__title" id="page-title" tabIndex={-1}>
+            {name}
+          </h1>
+          {line && all.length > 1 && <p className="thread__line">{t('messages.viaLine', { line: lineLabel(line) })}</p>}
+        </div>
+      </header>
+      {linesLoaded && !mine ? (
+        <div className="thread__body">
+          <NoLineNotice />
+        </div>
+      ) : (
+        mine && <Thread mine={mine} their={their} name={name} canSend={Boolean(line?.capabilities.sms)} />
+      )}
+    </section>
+  );
+}
+
+function Thread({ mine, their, name, canSend }: { mine: string; their: string; name: string; canSend: boolean }) {
+  const { t, locale } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const thread = useThread(mine, their);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<Message | null>(null);
+  const send = useSend();
+  const retry = useSend();
+
+  // Oldest first on screen.
+  const messages = useMemo(() => (thread.data?.messages ?? []).slice().reverse(), [thread.data]);
+  useMarkRead(messages);
+
+  // Keep the newest message in view as messages arrive.
+  const lastId = messages.at(-1)?.id;
+  useLayoutEffect(() => {
+    const box = scrollRef.current;
+    if (box) box.scrollTop = box.scrollHeight;
+  }, [lastId, thread.isSuccess]);
+
+  const sendBody = async (body: string) => {
+    try {
+      await send.mutateAsync({ from: mine, to: their, body });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  return (
+    <>
+      <div className="thread__body" ref={scrollRef}>
+        {thread.isPending && <LoadingBlock label={t('common.loading')} />}
+        {thread.isError && (
+          <Alert tone="danger" title={t('messages.thread.loadFailed')}>
+            {errorMessage(thread.error, t)}
+          </Alert>
+        )}
+        {thread.isSuccess && messages.length === 0 && <p className="thread__empty">{t('messages.thread.empty')}</p>}
+        {messages.length > 0 && (
+          <ol className="bubbles" role="log" aria-label={t('messages.thread.label', { name })}>
+            {messages.map((message, index) => {
+              const previous = messages[index - 1];
+              const newDay = !previous || daysAgo(previous.createdAt) !== daysAgo(message.createdAt);
+              return (
+                <Fragment key={message.id}>
+                  {newDay && (
+                    <li className="bubbles__day" aria-hidden>
+                      <span>{formatDayLabel(message.createdAt, locale)}</span>
+                    </li>
+                  )}
+                  <MessageBubble
+                    message={message}
+                    open={openId === message.id}
+                    onToggle={() => setOpenId((current) => (current === message.id ? null : message.id))}
+                    retrying={retry.isPending && retry.variables?.body === message.body}
+                    onRetry={() =>
+                      retry.mutate({
+                        from: mine,
+                        to: their,
+                        ...(message.body ? { body: message.body } : {}),
+                        ...(message.mediaUrls.length > 0 ? { mediaUrls: message.mediaUrls } : {}),
+                      })
+                    }
+                    onDelete={() => setDeleting(message)}
+                  />
+                </Fragment>
+              );
+            })}
+          </ol>
+        )}
+      </div>
+      <Composer
+        key={`${mine}|${their}`}
+        sending={send.isPending}
+        disabled={!canSend}
+        onSend={sendBody}
+        notice={
+          !canSend ? (
+            <Alert tone="warning">{t('messages.composer.cantSend')}</Alert>
+          ) : send.isError ? (
+            <SendError error={send.error} />
+          ) : retry.isError ? (
+            <SendError error={retry.error} />
+          ) : undefined
+        }
+      />
+      {deleting && (
+        <DeleteDialog
+          message={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            removeMessage(queryClient, deleting);
+            setDeleting(null);
+            setOpenId(null);
+            toast(t('messages.deleted'));
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** Marks the unread messages they sent as read while the conversation is on screen. */
+function useMarkRead(messages: Message[]) {
+  const queryClient = useQueryClient();
+  const pending = useRef(new Set<string>());
+  const unread = messages.filter((message) => message.direction === 'INBOUND' && !message.readAt);
+  const key = unread.map((message) => message.id).join(',');
+
+  useEffect(() => {
+    if (!key || document.visibilityState === 'hidden') return;
+    const ids = key.split(',').filter((id) => !pending.current.has(id));
+    if (ids.length === 0) return;
+    ids.forEach((id) => pending.current.add(id));
+    void Promise.allSettled(
+      ids.map((id) =>
+        messagesApi.markRead(id).then((message) => {
+          upsertMessage(queryClient, message);
+        }),
+      ),
+    ).then(() => {
+      ids.forEach((id) => pending.current.delete(id));
+      void queryClient.invalidateQueries({ queryKey: messagesKeys.conversations });
+    });
+  }, [key, queryClient]);
+}
+
+function DeleteDialog({
+  message,
+  onClose,
+  onDeleted,
+}: {
+  message: Message;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
+  const t = useT();
+  const remove = useMutation({ mutationFn: () => messagesApi.remove(message.id), onSuccess: onDeleted });
+  return (
+    <Dialog
+      title={t('messages.deleteTitle')}
+      description={t('messages.deleteText')}
+      closeLabel={t('common.close')}
+      onClose={() => {
+        if (!remove.isPending) onClose();
+      }}
+      footer={
+        <>
+          <Button variant="secondary" disabled={remove.isPending} onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant="danger" loading={remove.isPending} onClick={() => remove.mutate()}>
+            {t('messages.deleteConfirm')}
+          </Button>
+        </>
+      }
+    >
+      {message.body ? <blockquote className="delete-quote">{message.body}</blockquote> : undefined}
+      {remove.isError ? <Alert tone="danger">{errorMessage(remove.error, t)}</Alert> : undefined}
+    </Dialog>
+  );
+}

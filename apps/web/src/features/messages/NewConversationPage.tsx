@@ -1,0 +1,130 @@
+import type { CountryCode } from '@commpro/contracts';
+import { ChevronLeft } from 'lucide-react';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { useId, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { fieldErrorsOf } from '../../shared/api/errors';
+import { useT } from '../../shared/i18n/i18n';
+import { SelectField, TextField } from '../../shared/ui/Field';
+import { useDocumentTitle } from '../../shared/ui/use-document-title';
+import { formatPhone } from '../numbers/format';
+import { threadPath } from './api';
+import { Composer } from './Composer';
+import { lineLabel } from './MessagesLayout';
+import { NoLineNotice, SendError, useSend } from './send';
+import { useSmsLines } from './use-messages';
+
+/** The number typed, in E.164, read in the line's country when it has no +code; null when it is not a number. */
+export function toE164(input: string, country: CountryCode | undefined): string | null {
+  try {
+    const parsed = parsePhoneNumberFromString(input.trim(), country);
+    return parsed?.isPossible() ? parsed.number : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A message to any number: who to, from which line (when there are several), and the text. */
+export function NewConversationPage() {
+  const t = useT();
+  const navigate = useNavigate();
+  const formId = useId();
+  const toRef = useRef<HTMLInputElement>(null);
+  const { lines, isSuccess } = useSmsLines();
+  const [to, setTo] = useState('');
+  const [toError, setToError] = useState<string | undefined>();
+  const [picked, setPicked] = useState<string | null>(null);
+  const line = lines.find((item) => item.phoneNumber === picked) ?? lines[0];
+  useDocumentTitle(t('messages.newTitle'));
+  const send = useSend((message) => navigate(threadPath(message.from, message.to), { replace: true }));
+
+  const onSend = async (body: string) => {
+    if (!line) return false;
+    const e164 = toE164(to, line.countryCode);
+    if (!e164) {
+      setToError(t('messages.toInvalid'));
+      toRef.current?.focus();
+      return false;
+    }
+    if (e164 === line.phoneNumber) {
+      setToError(t('messages.toSelf'));
+      toRef.current?.focus();
+      return false;
+    }
+    try {
+      await send.mutateAsync({ from: line.phoneNumber, to: e164, body });
+      return true;
+    } catch (error) {
+      const fields = fieldErrorsOf(error, t);
+      if (fields.to) {
+        setToError(fields.to);
+        toRef.current?.focus();
+      }
+      return false;
+    }
+  };
+
+  const serverToError = send.isError && fieldErrorsOf(send.error, t).to;
+
+  return (
+    <section className="thread" aria-labelledby="page-title">
+      <header className="thread__header">
+        <Link className="thread__back" to="/messages" aria-label={t('messages.back')}>
+          <ChevronLeft size={22} aria-hidden />
+          <span className="thread__back-text">{t('messages.back')}</span>
+        </Link>
+        <div className="thread__who">
+          <h1 className="thread__title" id="page-title" tabIndex={-1}>
+            {t('messages.newTitle')}
+          </h1>
+        </div>
+      </header>
+      <div className="thread__body thread__body--new">
+        {isSuccess && lines.length === 0 ? (
+          <NoLineNotice />
+        ) : (
+          <div className="new-message" id={formId}>
+            <TextField
+              ref={toRef}
+              label={t('messages.to')}
+              name="to"
+              type="tel"
+              inputMode="tel"
+              autoComplete="tel"
+              autoFocus
+              placeholder={t('messages.toPlaceholder')}
+              hint={t('messages.toHint')}
+              value={to}
+              error={toError}
+              onChange={(event) => {
+                setTo(event.target.value);
+                setToError(undefined);
+              }}
+            />
+            {lines.length > 1 && line && (
+              <SelectField
+                label={t('messages.fromLine')}
+                name="from"
+                value={line.phoneNumber}
+                onChange={(event) => setPicked(event.target.value)}
+              >
+                {lines.map((item) => (
+                  <option key={item.id} value={item.phoneNumber}>
+                    {item.friendlyName ? `${item.friendlyName} · ${formatPhone(item.phoneNumber)}` : lineLabel(item)}
+                  </option>
+                ))}
+              </SelectField>
+            )}
+          </div>
+        )}
+      </div>
+      {lines.length > 0 && (
+        <Composer
+          sending={send.isPending}
+          onSend={onSend}
+          notice={send.isError && !serverToError ? <SendError error={send.error} /> : undefined}
+        />
+      )}
+    </section>
+  );
+}

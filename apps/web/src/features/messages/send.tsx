@@ -1,0 +1,74 @@
+import { PLANS, PLAN_TIERS, type Message, type PlanTier, type SendMessageBody } from '@commpro/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { errorMessage } from '../../shared/api/error-message';
+import { fieldErrorsOf, isApiError } from '../../shared/api/errors';
+import { useI18n, useT } from '../../shared/i18n/i18n';
+import { Alert } from '../../shared/ui/Alert';
+import { formatPrice } from '../numbers/format';
+import { messagesApi } from './api';
+import { onNewMessage } from './cache';
+
+/** Sending a message: the answer (QUEUED) goes into the thread's cache; the socket brings the rest. */
+export function useSend(onSent?: (message: Message) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SendMessageBody) => messagesApi.send(body),
+    onSuccess: (message) => {
+      onNewMessage(queryClient, message);
+      onSent?.(message);
+    },
+  });
+}
+
+const isTier = (tier: string | null | undefined): tier is PlanTier =>
+  (PLAN_TIERS as readonly string[]).includes(tier ?? '');
+
+/** Why a send was refused, in the person's language: a plan limit with the plan that lifts it, or the error. */
+export function SendError({ error }: { error: unknown }) {
+  const { t, locale } = useI18n();
+  if (isApiError(error) && error.status === 402 && error.limit) {
+    const { resource, allowed, plan, upgradeTo } = error.limit;
+    const current = isTier(plan) ? t(`numbers.plan.${plan}`) : plan;
+    const next = isTier(upgradeTo) ? upgradeTo : null;
+    const key =
+      resource === 'mms' ? (allowed > 0 ? 'messages.limit.mmsSome' : 'messages.limit.mms') : 'messages.limit.sms';
+    return (
+      <Alert tone="warning" title={t('messages.limit.title')}>
+        <p data-testid="plan-limit-message">
+          {next ? t(key, { current, allowed, plan: t(`numbers.plan.${next}`) }) : error.message}
+        </p>
+        {next && (
+          <p className="plan-hint">
+            {t('numbers.buy.upgrade', {
+              plan: t(`numbers.plan.${next}`),
+              price: formatPrice(PLANS[next].monthlyPrice, locale),
+            })}
+          </p>
+        )}
+      </Alert>
+    );
+  }
+  const fields = fieldErrorsOf(error, t);
+  return <Alert tone="danger">{fields.to ?? fields.from ?? fields.body ?? errorMessage(error, t)}</Alert>;
+}
+
+export function NoLineNotice() {
+  const t = useT();
+  return (
+    <section className="numbers-cta" aria-labelledby="no-line-title">
+      <span className="numbers-cta__icon" aria-hidden>
+        <span className="numbers-cta__hash">#</span>
+      </span>
+      <div className="numbers-cta__text">
+        <h2 className="numbers-cta__title" id="no-line-title">
+          {t('messages.noNumberTitle')}
+        </h2>
+        <p className="numbers-cta__body">{t('messages.noNumberText')}</p>
+      </div>
+      <Link className="btn btn--primary numbers-cta__action" to="/numbers/buy">
+        <span className="btn__label">{t('numbers.getNumber')}</span>
+      </Link>
+    </section>
+  );
+}
