@@ -38,10 +38,18 @@ export interface TestApp {
 
 /**
  * buildApp on a database of its own, with a controllable clock and a recording
- * mailer. `env` overrides configuration as the environment would.
+ * mailer. `env` overrides configuration as the environment would; `secrets`
+ * fixes the app's secrets (random otherwise), so a test can sign what a
+ * provider signs with a key derived from them.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; redis?: Redis; realClock?: boolean; carrier?: Carrier } = {},
+  options: {
+    env?: Record<string, string>;
+    redis?: Redis;
+    realClock?: boolean;
+    carrier?: Carrier;
+    secrets?: { jwtSecret?: string; encryptionKeys?: string };
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const mailer = createRecordingMailer();
@@ -66,8 +74,8 @@ export async function createTestApp(
     database: database.handle,
     redis: options.redis,
     secrets: {
-      jwtSecret: randomBytes(32).toString('hex'),
-      encryptionKeys: `t1:${randomBytes(32).toString('base64')}`,
+      jwtSecret: options.secrets?.jwtSecret ?? randomBytes(32).toString('hex'),
+      encryptionKeys: options.secrets?.encryptionKeys ?? `t1:${randomBytes(32).toString('base64')}`,
     },
     mailer,
     carrier: options.carrier,
