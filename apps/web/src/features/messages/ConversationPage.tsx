@@ -11,6 +11,7 @@ import { Dialog } from '../../shared/ui/Dialog';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useToast } from '../../shared/ui/Toast';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
+import { usePageVisible } from '../../shared/ui/use-media-query';
 import { formatPhone } from '../numbers/format';
 import { messagesApi, messagesKeys } from './api';
 import { removeMessage, upsertMessage } from './cache';
@@ -172,9 +173,11 @@ function useMarkRead(messages: Message[]) {
   const pending = useRef(new Set<string>());
   const unread = messages.filter((message) => message.direction === 'INBOUND' && !message.readAt);
   const key = unread.map((message) => message.id).join(',');
+  // Read means seen: wait until the person is looking at the page.
+  const visible = usePageVisible();
 
   useEffect(() => {
-    if (!key || document.visibilityState === 'hidden') return;
+    if (!key || !visible) return;
     const ids = key.split(',').filter((id) => !pending.current.has(id));
     if (ids.length === 0) return;
     ids.forEach((id) => pending.current.add(id));
@@ -188,7 +191,7 @@ function useMarkRead(messages: Message[]) {
       ids.forEach((id) => pending.current.delete(id));
       void queryClient.invalidateQueries({ queryKey: messagesKeys.conversations });
     });
-  }, [key, queryClient]);
+  }, [key, visible, queryClient]);
 }
 
 function DeleteDialog({

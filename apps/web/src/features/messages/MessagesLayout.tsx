@@ -8,7 +8,7 @@ import { Alert } from '../../shared/ui/Alert';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { MessagesIllustration } from '../../shared/ui/illustrations';
 import { LoadingBlock } from '../../shared/ui/Spinner';
-import { DESKTOP_QUERY, useMediaQuery } from '../../shared/ui/use-media-query';
+import { DESKTOP_QUERY, useMediaQuery, useNow } from '../../shared/ui/use-media-query';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
 import { formatPhone } from '../numbers/format';
 import { NumbersStrip } from '../numbers/NumbersStrip';
@@ -153,16 +153,25 @@ function LineFilter({
 
 function ConversationList({ conversations, showLine }: { conversations: ConversationSummary[]; showLine: boolean }) {
   const t = useT();
+  const now = useNow();
   return (
     <ul className="conversations" aria-label={t('messages.list')}>
       {conversations.map((conversation) => (
-        <ConversationRow key={conversation.conversationId} conversation={conversation} showLine={showLine} />
+        <ConversationRow key={conversation.conversationId} conversation={conversation} showLine={showLine} now={now} />
       ))}
     </ul>
   );
 }
 
-function ConversationRow({ conversation, showLine }: { conversation: ConversationSummary; showLine: boolean }) {
+function ConversationRow({
+  conversation,
+  showLine,
+  now,
+}: {
+  conversation: ConversationSummary;
+  showLine: boolean;
+  now: number;
+}) {
   const { t, locale } = useI18n();
   const { all } = useSmsLines();
   const name = formatPhone(conversation.phoneNumber);
@@ -182,7 +191,7 @@ function ConversationRow({ conversation, showLine }: { conversation: Conversatio
           <span className="conversation__top">
             <span className="conversation__name">{name}</span>
             <time className="conversation__time" dateTime={conversation.updatedAt}>
-              {formatListTime(conversation.updatedAt, locale)}
+              {formatListTime(conversation.updatedAt, locale, Math.max(now, Date.parse(conversation.updatedAt)))}
             </time>
           </span>
           <span className="conversation__bottom">
