@@ -153,6 +153,31 @@ describe('reading conversations', () => {
     expect((await thread(t, boss.accessToken, OUTSIDE, second)).messages.map((m) => m.id)).toEqual([viaSecond.id]);
   });
 
+  it('pages conversations and threads with limit and offset, totals unchanged', async () => {
+    const { user, line } = await userWithLine();
+    const others = ['+33612000201', '+33612000202', '+33612000203'];
+    for (const other of others) {
+      await send(t, user.accessToken, { from: line, to: other, body: `to ${other}` });
+      t.clock.advance(1000);
+    }
+    await send(t, user.accessToken, { from: line, to: others[0]!, body: 'again' });
+    const page = await call(t, 'GET', '/api/messages/conversations?limit=2&offset=0', { token: user.accessToken });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json().total).toBe(3);
+    expect(page.json().conversations.map((c: { phoneNumber: string }) => c.phoneNumber)).toEqual([
+      others[0],
+      others[2],
+    ]);
+    const next = await call(t, 'GET', '/api/messages/conversations?limit=2&offset=2', { token: user.accessToken });
+    expect(next.json().conversations.map((c: { phoneNumber: string }) => c.phoneNumber)).toEqual([others[1]]);
+
+    const res = await call(t, 'GET', `/api/messages/conversation/${encodeURIComponent(others[0]!)}?limit=1`, {
+      token: user.accessToken,
+    });
+    expect(res.json().total).toBe(2);
+    expect(res.json().messages.map((m: { body: string }) => m.body)).toEqual(['again']);
+  });
+
   it('PUT /:id/read sets readAt and the unread count drops; reading again keeps the first time', async () => {
     const { bob, alice, receivedId } = await aliceTextedBob();
     expect((await conversations(t, bob.user.accessToken)).conversations[0]!.unreadCount).toBe(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageRecords } from '../../src/modules/billing/billing.table.js';
-import { type Account, expectError, registerUser } from '../helpers/auth-flows.js';
+import { type Account, expectError, loginUser, registerUser } from '../helpers/auth-flows.js';
 import { messageRow, messageRowsOf, send, sendRequest, usageRowsOf } from '../helpers/messaging-flows.js';
 import { buyNumber, setPlan } from '../helpers/numbers-flows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -98,6 +98,23 @@ describe('the plan’s monthly allowance', () => {
     expect(fits.segments).toBe(1);
   });
 
+  it('the allowance is monthly: a FREE user blocked this month sends again next month', async () => {
+    const { user, line } = await userWithLine();
+    await alreadyUsed(user.id, 'SMS_SENT', 50);
+    expectError(
+      await sendRequest(t, user.accessToken, { from: line, to: OUTSIDE, body: 'blocked' }),
+      402,
+      'PLAN_LIMIT_REACHED',
+    );
+    const now = t.clock.now;
+    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 9));
+    t.clock.advance(nextMonth.getTime() - now.getTime());
+    const { accessToken } = await loginUser(t, user);
+    const res = await sendRequest(t, accessToken, { from: line, to: OUTSIDE, body: 'new month' });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json().cost).toBe(0);
+  });
+
   it('FREE has no MMS: 402 with resource mms, nothing stored', async () => {
     const { user, line } = await userWithLine();
     const res = await sendRequest(t, user.accessToken, {
@@ -167,16 +184,17 @@ describe('the plan’s monthly allowance', () => {
     expect(mms.cost).toBeCloseTo(0.15, 4);
   });
 
-  it('two sends racing for the last unit of FREE allowance: exactly one 202, one 402', async () => {
-    const { user, line } = await userWithLine();
-    await alreadyUsed(user.id, 'SMS_SENT', 49);
-    const results = await Promise.all([
-      sendRequest(t, user.accessToken, { from: line, to: OUTSIDE, body: 'first?' }),
-      sendRequest(t, user.accessToken, { from: line, to: OUTSIDE, body: 'second?' }),
-    ]);
-    expect(results.map((r) => r.statusCode).sort()).toEqual([202, 402]);
-    expect(await messageRowsOf(t, user.id)).toHaveLength(1);
-    const usage = await usageRowsOf(t, user.id, 'SMS_SENT');
-    expect(usage.reduce((sum, u) => sum + u.quantity, 0)).toBe(50);
+  it('sends racing for the last unit of FREE allowance: exactly one 202, the others 402', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const { user, line } = await userWithLine();
+      await alreadyUsed(user.id, 'SMS_SENT', 49);
+      const results = await Promise.all(
+        [1, 2, 3].map((n) => sendRequest(t, user.accessToken, { from: line, to: OUTSIDE, body: `racer ${n}` })),
+      );
+      expect(results.map((r) => r.statusCode).sort()).toEqual([202, 402, 402]);
+      expect(await messageRowsOf(t, user.id)).toHaveLength(1);
+      const usage = await usageRowsOf(t, user.id, 'SMS_SENT');
+      expect(usage.reduce((sum, u) => sum + u.quantity, 0)).toBe(50);
+    }
   });
 });

@@ -164,6 +164,41 @@ describe('inbound webhook: only the carrier’s signed calls are trusted', () =>
     expect(await messageRowsOf(t, user.id)).toEqual([]);
   });
 
+  it('an inbound MMS: stored as MMS with its media, media references redacted from the log and sealed at rest', async () => {
+    const { user, line } = await userWithLine();
+    const media = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME-secret-photo';
+    const params = {
+      ...inboundParams(OUTSIDE, line, ''),
+      NumMedia: '1',
+      MediaUrl0: media,
+      MediaContentType0: 'image/jpeg',
+    };
+    const res = await signedWebhook(t, INCOMING_PATH, params);
+    expect(res.statusCode, res.body).toBe(200);
+    const [message] = (await thread(t, user.accessToken, OUTSIDE)).messages;
+    expect(message).toMatchObject({ type: 'MMS', mediaUrls: [media], direction: 'INBOUND' });
+    const [row] = await messageRowsOf(t, user.id);
+    expect(row!.mediaUrls).not.toContain('secret-photo');
+    const [log] = await logsFor(params.MessageSid!);
+    expect(JSON.stringify(log)).not.toContain('secret-photo');
+  });
+
+  it('accepts the form content type with a charset parameter', async () => {
+    const { user, line } = await userWithLine();
+    const params = inboundParams(OUTSIDE, line, 'charset');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: INCOMING_PATH,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        'x-twilio-signature': signTwilioRequest(t.webhookToken, `${PUBLIC_URL}${INCOMING_PATH}`, params),
+      },
+      payload: new URLSearchParams(params).toString(),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await messageRowsOf(t, user.id)).toHaveLength(1);
+  });
+
   it('webhook_logs never keep the message text (Body redacted), whatever the outcome', async () => {
     const { line } = await userWithLine();
     const text = 'my PIN is 8841-CONFIDENTIAL';
@@ -230,6 +265,18 @@ describe('status webhook: statuses only move forward', () => {
     expect(message).toMatchObject({ id, status: 'DELIVERED' });
     expect(message!.statusHistory.map((s) => s.status)).toEqual(['QUEUED', 'SENT', 'DELIVERED']);
     expect(new Date(message!.deliveredAt!).getTime() - new Date(message!.sentAt!).getTime()).toBe(2000);
+  });
+
+  it('sent and delivered arriving at the same moment: the message ends DELIVERED', async () => {
+    // Twilio posts callbacks in quick succession; behind several nodes they are handled concurrently.
+    const handed = await Promise.all([1, 2, 3, 4, 5].map(() => handedToCarrier()));
+    await Promise.all(
+      handed.flatMap(({ sid }) => [
+        signedWebhook(t, STATUS_PATH, statusParams(sid, 'sent')),
+        signedWebhook(t, STATUS_PATH, statusParams(sid, 'delivered')),
+      ]),
+    );
+    for (const { id } of handed) expect((await messageRow(t, id)).status).toBe('DELIVERED');
   });
 
   it('a status for an unknown MessageSid: 200, nothing changes', async () => {
