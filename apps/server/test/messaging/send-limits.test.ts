@@ -47,6 +47,27 @@ describe('the daily send cap against spam (MESSAGES_DAILY_CAP)', () => {
   });
 });
 
+describe('the daily cap under concurrent sends', () => {
+  let t: MessagingTestApp;
+  beforeAll(async () => {
+    t = await createMessagingTestApp({ MESSAGES_DAILY_CAP: '3' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('five sends at once with a cap of 3: exactly three accepted', async () => {
+    const user = await registerUser(t);
+    await setPlan(t, user.id, 'BUSINESS');
+    const line = (await buyNumber(t, user.accessToken)).phoneNumber;
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => sendRequest(t, user.accessToken, { from: line, to: OUTSIDE, body: `burst ${n}` })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([202, 202, 202, 429, 429]);
+    expect(await messageRowsOf(t, user.id)).toHaveLength(3);
+  });
+});
+
 describe('the per-minute send rate (MESSAGES_PER_MINUTE)', () => {
   let t: MessagingTestApp;
   beforeAll(async () => {
