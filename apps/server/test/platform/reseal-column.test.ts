@@ -51,13 +51,11 @@ describe('resealColumn (master-key rotation of directly sealed secrets)', () => 
 
   it('stops with an error rather than guess when a value was sealed by a key it does not have', async () => {
     const stranger = createCipher(parseKeyring(`gone:${key()}`));
-    await database.handle.db
-      .insert(users)
-      .values({
-        email: `r-${randomBytes(4).toString('hex')}@example.com`,
-        passwordHash: 'x',
-        twoFaSecret: stranger.encrypt('secret'),
-      });
+    await database.handle.db.insert(users).values({
+      email: `r-${randomBytes(4).toString('hex')}@example.com`,
+      passwordHash: 'x',
+      twoFaSecret: stranger.encrypt('secret'),
+    });
     const keyring = parseKeyring(`new2:${key()}`);
     await expect(
       resealColumn(database.handle.db, createCipher(keyring), keyring.activeKeyId, {

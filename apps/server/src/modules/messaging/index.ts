@@ -10,7 +10,7 @@ import type { NumbersService } from '../numbers/index.js';
 import { createMessagingRepository } from './messaging.repository.js';
 import { messagingRoutes } from './messaging.routes.js';
 import { type ContentSealer, createMessagingService, SEND_JOB } from './messaging.service.js';
-import { messagingWebhookRoutes } from './webhook.routes.js';
+import { messagingWebhookRoutes, STATUS_EVENT } from './webhook.routes.js';
 
 export interface MessagingModuleDeps {
   db: Database;
@@ -30,6 +30,7 @@ export interface MessagingModuleDeps {
 
 /** Wires messaging under /api/messages; returns its service and its job handler. */
 export async function registerMessagingModule(app: FastifyInstance, deps: MessagingModuleDeps) {
+  const webhookLog = createWebhookLog(deps.db, deps.clock);
   const service = createMessagingService({
     db: deps.db,
     repo: createMessagingRepository(deps.db),
@@ -41,6 +42,9 @@ export async function registerMessagingModule(app: FastifyInstance, deps: Messag
     jobs: deps.jobs,
     realtime: deps.realtime,
     describeFailure: deps.describeFailure,
+    pendingStatuses: {
+      take: (carrierMessageId) => webhookLog.takePending(deps.carrier.name, STATUS_EVENT, carrierMessageId),
+    },
     publicUrl: deps.publicUrl,
     dailySendCap: deps.dailySendCap,
     clock: deps.clock,
@@ -50,7 +54,7 @@ export async function registerMessagingModule(app: FastifyInstance, deps: Messag
     prefix: '/api/messages',
     service,
     verifier: deps.carrier,
-    log: createWebhookLog(deps.db, deps.clock),
+    log: webhookLog,
     source: deps.carrier.name,
     publicUrl: deps.publicUrl,
   });

@@ -16,6 +16,10 @@ const RANK: Record<MessageStatus, number> = {
 
 export const isForward = (from: MessageStatus, to: MessageStatus): boolean => RANK[to] > RANK[from];
 
+/** The statuses a message may move to `to` from. */
+export const statusesBefore = (to: MessageStatus): MessageStatus[] =>
+  (Object.keys(RANK) as MessageStatus[]).filter((s) => RANK[s] < RANK[to]);
+
 /** Twilio's MessageStatus values in ours; undefined for those that change nothing for us. */
 export function fromCarrierStatus(status: string): MessageStatus | undefined {
   switch (status) {

@@ -52,10 +52,13 @@ export function createMessagingRepository(db: Database) {
       return row;
     },
 
-    /** Moves a message from `expected` status, so two writers cannot both move it. */
+    /**
+     * Moves a message only from one of the `expected` statuses, in one statement:
+     * two writers cannot both move it, and a move is never lost to a race.
+     */
     async transition(
       id: string,
-      expected: MessageRow['status'],
+      expected: MessageRow['status'] | MessageRow['status'][],
       patch: Partial<NewMessage> & { status: MessageRow['status'] },
       at: Date,
     ): Promise<MessageRow | undefined> {
@@ -65,7 +68,12 @@ export function createMessagingRepository(db: Database) {
           ...patch,
           statusHistory: sql`${messages.statusHistory} || ${JSON.stringify([{ status: patch.status, at: at.toISOString() }])}::jsonb`,
         })
-        .where(and(eq(messages.id, id), eq(messages.status, expected)))
+        .where(
+          and(
+            eq(messages.id, id),
+            Array.isArray(expected) ? inArray(messages.status, expected) : eq(messages.status, expected),
+          ),
+        )
         .returning();
       return row;
     },

@@ -16,7 +16,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { NumbersService } from '../numbers/index.js';
 import { toE164 } from '../numbers/phone-input.js';
 import { conversationIdOf } from './conversation-id.js';
-import { fromCarrierStatus, isForward } from './message-status.js';
+import { fromCarrierStatus, isForward, statusesBefore } from './message-status.js';
 import type { MessageRow, MessagingRepository } from './messaging.repository.js';
 
 export const SEND_JOB = 'messaging.send';
@@ -39,6 +39,8 @@ export interface MessagingServiceDeps {
   realtime: Pick<Realtime, 'emitToUser'>;
   /** A carrier error code (Twilio's 30007…) as a stable code and a sentence a person understands. */
   describeFailure: (carrierCode: number) => { code: string; reason: string };
+  /** Status callbacks that arrived before their message's carrier id was stored (see applyStatus). */
+  pendingStatuses: { take(carrierMessageId: string): Promise<WebhookParams[]> };
   publicUrl: string;
   dailySendCap: number;
   clock: () => Date;
@@ -171,6 +173,38 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return totalCost;
   }
 
+  /**
+   * A status callback, applied only when it moves the message forward (the
+   * check is in the update itself, so concurrent callbacks cannot undo each
+   * other). A callback for a message whose carrier id is not stored yet — it
+   * can outrun the carrier's answer — is `pending`: kept in the webhook log
+   * and applied once the id is known.
+   */
+  async function applyStatus(params: WebhookParams): Promise<{ outcome: 'applied' | 'ignored' | 'pending' }> {
+    const status = fromCarrierStatus(params.MessageStatus ?? params.SmsStatus ?? '');
+    const carrierId = params.MessageSid;
+    if (!status || !carrierId) return { outcome: 'ignored' };
+    const current = await repo.findByCarrierId(carrierId);
+    if (!current) return { outcome: 'pending' };
+    if (current.direction !== 'OUTBOUND' || !isForward(current.status, status)) return { outcome: 'ignored' };
+    const now = clock();
+    const errorCode = Number(params.ErrorCode);
+    const updated = await repo.transition(
+      current.id,
+      statusesBefore(status),
+      {
+        status,
+        ...(status === 'SENT' && !current.sentAt ? { sentAt: now } : {}),
+        ...(status === 'DELIVERED' ? { deliveredAt: now } : {}),
+        ...(Number.isInteger(errorCode) && errorCode > 0 ? { errorCode } : {}),
+      },
+      now,
+    );
+    if (!updated) return { outcome: 'ignored' };
+    emitStatus(updated, now);
+    return { outcome: 'applied' };
+  }
+
   return {
     /**
      * Validates, charges and stores the message QUEUED with its send job, in
@@ -253,6 +287,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
           statusCallbackUrl: `${deps.publicUrl}/api/messages/webhooks/status`,
         });
         await repo.setCarrierId(claimed.id, carrierMessageId);
+        // Callbacks that outran the carrier's answer were kept; apply them now, in arrival order.
+        for (const pending of await deps.pendingStatuses.take(carrierMessageId)) await applyStatus(pending);
       } catch (error) {
         const refusal =
           error instanceof CarrierError ? error : new CarrierError('UNAVAILABLE', 'send failed', { cause: error });
@@ -322,29 +358,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     },
 
     /** A status callback: applied only when it moves the message forward, so late or repeated callbacks change nothing. */
-    async applyStatus(params: WebhookParams): Promise<{ applied: boolean }> {
-      const status = fromCarrierStatus(params.MessageStatus ?? params.SmsStatus ?? '');
-      const carrierId = params.MessageSid;
-      if (!status || !carrierId) return { applied: false };
-      const current = await repo.findByCarrierId(carrierId);
-      if (!current || current.direction !== 'OUTBOUND' || !isForward(current.status, status)) return { applied: false };
-      const now = clock();
-      const errorCode = Number(params.ErrorCode);
-      const updated = await repo.transition(
-        current.id,
-        current.status,
-        {
-          status,
-          ...(status === 'SENT' && !current.sentAt ? { sentAt: now } : {}),
-          ...(status === 'DELIVERED' ? { deliveredAt: now } : {}),
-          ...(Number.isInteger(errorCode) && errorCode > 0 ? { errorCode } : {}),
-        },
-        now,
-      );
-      if (!updated) return { applied: false };
-      emitStatus(updated, now);
-      return { applied: true };
-    },
+    applyStatus,
 
     async listConversations(
       userId: string,

@@ -4,6 +4,9 @@ import type { WebhookLog } from '../../platform/webhooks/webhook-log.js';
 import type { WebhookVerifier } from '../../providers/carrier/carrier.port.js';
 import type { MessagingService, WebhookParams } from './messaging.service.js';
 
+/** The webhook log's event type for status callbacks; pending ones are looked up by it. */
+export const STATUS_EVENT = 'message.status';
+
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 export interface WebhookRoutesOptions {
@@ -28,7 +31,8 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
   async function handle(
     request: FastifyRequest,
     eventType: string,
-    process: (params: WebhookParams) => Promise<unknown>,
+    /** Resolves whether the call is done with (false: kept to be applied later). */
+    process: (params: WebhookParams) => Promise<boolean>,
   ): Promise<void> {
     const params = (request.body ?? {}) as Record<string, string>;
     const logId = await options.log.received({
@@ -50,8 +54,8 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
       throw new AppError('FORBIDDEN', 'Invalid webhook signature');
     }
     try {
-      await process(params);
-      await options.log.finished(logId, { statusCode: 200, processed: true });
+      const processed = await process(params);
+      await options.log.finished(logId, { statusCode: 200, processed });
     } catch (error) {
       await options.log.finished(logId, {
         statusCode: 500,
@@ -66,13 +70,19 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
     '/webhooks/incoming',
     { schema: { hide: true }, config: { rateLimit: false } },
     async (request, reply) => {
-      await handle(request, 'message.incoming', (params) => options.service.receive(params));
+      await handle(request, 'message.incoming', async (params) => {
+        await options.service.receive(params);
+        return true;
+      });
       return reply.type('text/xml').send(EMPTY_TWIML);
     },
   );
 
   fastify.post('/webhooks/status', { schema: { hide: true }, config: { rateLimit: false } }, async (request) => {
-    await handle(request, 'message.status', (params) => options.service.applyStatus(params));
+    await handle(request, STATUS_EVENT, async (params) => {
+      const { outcome } = await options.service.applyStatus(params);
+      return outcome !== 'pending';
+    });
     return { success: true };
   });
 }

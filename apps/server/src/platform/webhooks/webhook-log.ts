@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { webhookLogs } from './webhook-logs.table.js';
 
@@ -18,6 +18,11 @@ export interface WebhookLog {
     params: Record<string, string>;
   }): Promise<string>;
   finished(id: string, outcome: { statusCode: number; processed: boolean; error?: string | undefined }): Promise<void>;
+  /**
+   * Accepted calls left unprocessed for this provider id (a callback that came
+   * too early), marked processed now; their parameters in arrival order.
+   */
+  takePending(source: string, eventType: string, externalId: string): Promise<Record<string, string>[]>;
 }
 
 export function createWebhookLog(db: Database, clock: () => Date): WebhookLog {
@@ -58,6 +63,24 @@ export function createWebhookLog(db: Database, clock: () => Date): WebhookLog {
           error: outcome.error ?? null,
         })
         .where(eq(webhookLogs.id, id));
+    },
+    async takePending(source, eventType, externalId) {
+      const rows = await db
+        .update(webhookLogs)
+        .set({ processed: true, processedAt: clock() })
+        .where(
+          and(
+            eq(webhookLogs.source, source),
+            eq(webhookLogs.eventType, eventType),
+            eq(webhookLogs.externalId, externalId),
+            eq(webhookLogs.processed, false),
+            eq(webhookLogs.statusCode, 200),
+          ),
+        )
+        .returning({ body: webhookLogs.body, createdAt: webhookLogs.createdAt });
+      return rows
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .map((row) => row.body as Record<string, string>);
     },
   };
 }
