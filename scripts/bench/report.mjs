@@ -35,6 +35,56 @@ export function renderTable(rows) {
   return lines.join('\n');
 }
 
+/**
+ * The webhook → socket latency table: from sending a signed inbound webhook to receiving its
+ * `message:new` on the line owner's socket, and to the webhook's HTTP answer.
+ * @param {{ messages: number, socket: Latency, answer: Latency }} latency
+ * @param {{ socketRate: number }} settings
+ * @typedef {{ p50: number, p99: number, max: number, p50Rounds: number[] }} Latency
+ */
+export function renderLatency(latency, settings) {
+  const row = (what, l) =>
+    `| ${what} | ${latency.messages} | ${settings.socketRate} | ${fmtMs(l.p50)} | ${fmtMs(l.p99)} | ${fmtMs(l.max)} | ` +
+    `${l.p50Rounds.map(fmtMs).join(', ')} |`;
+  return [
+    '| Latency | Messages | Sent per second | p50 (ms) | p99 (ms) | max (ms) | p50 per round (ms) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    row("inbound webhook sent → `message:new` on the owner's socket", latency.socket),
+    row('inbound webhook sent → its HTTP answer (the same requests)', latency.answer),
+  ].join('\n');
+}
+
+/** What an inbound webhook costs and where its time goes, from the measured numbers. */
+export function interpretWebhooks({ webhook, socket, me, cores }, settings) {
+  const cpuKnown = webhook.serverCpuUs !== undefined && webhook.cpu;
+  const perWebhook = (role) => (webhook.cpu.seconds[role] * 1e6) / webhook.requests;
+  return [
+    `Inbound webhooks: ${fmtRate(webhook.rps)}/s with ${settings.connections} connections (p50 ${fmtMs(webhook.p50)} ms, ` +
+      `p99 ${fmtMs(webhook.p99)} ms), every one a fresh MessageSid to one line, every one stored (checked in the ` +
+      'database after each run).',
+    cpuKnown
+      ? `Each costs ${round(webhook.serverCpuUs, 0)} µs of server CPU (${round(webhook.serverCpuUs / me.serverCpuUs, 1)}× ` +
+        `a \`/me\`) and ${round(perWebhook('postgres'), 0)} µs of PostgreSQL CPU; during the runs the server used ` +
+        `${pct(webhook.cpu.seconds.server, webhook.cpu.wall)} % of a core, PostgreSQL ` +
+        `${pct(webhook.cpu.seconds.postgres, webhook.cpu.wall)} % and autocannon ` +
+        `${pct(webhook.cpu.seconds.loadgen, webhook.cpu.wall)} %, out of ${cores * 100} %.`
+      : '',
+    'No argon2 here: a webhook is form parsing, the `webhook_logs` insert (before anything is trusted), the ' +
+      'HMAC-SHA1 signature check, the line lookup, sealing the body with the owner’s data key (AES-256-GCM, the key ' +
+      'cached after its first use) and opening it again for the event, the message insert, the notification insert, ' +
+      'the `message:new` emit and the `webhook_logs` update: five SQL statements, four of them writes, each its own ' +
+      'transaction.',
+    `At ${settings.socketRate} webhooks/s, far below that throughput, \`message:new\` reaches the owner’s socket ` +
+      `${fmtMs(socket.socket.p50)} ms (p50) / ${fmtMs(socket.socket.p99)} ms (p99) after the webhook is sent, and ` +
+      `the webhook’s answer arrives after ${fmtMs(socket.answer.p50)} / ${fmtMs(socket.answer.p99)} ms` +
+      (socket.socket.p50 < socket.answer.p50
+        ? ': the event is emitted before the `webhook_logs` update that the answer waits for.'
+        : '.'),
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** "me/ceiling = 0.62 (rounds: ...)", and the same in CPU cost per request when it was measured. */
 export function renderRatio(run) {
   const text = [
@@ -131,9 +181,17 @@ export function renderRun(run) {
     `- Settings: autocannon, ${s.connections} connections, pipelining 1; ${s.rounds} round(s), each with a fresh start ` +
       `of each server and, per endpoint, ${s.warmup} s warm-up then ${s.duration} s measured; one server at a time; ` +
       'NODE_ENV=production, LOG_LEVEL=warn, rate limits raised out of the way',
+    ...(run.socket
+      ? [
+          `- Webhooks: signed like the sandbox carrier's, a fresh MessageSid each, to one line; latency: per round ` +
+            `${s.socketMessages} messages (after ${Math.min(20, s.socketMessages)} not counted) at ${s.socketRate}/s, open loop, to one socket.io ` +
+            'client (websocket) of the line’s owner',
+        ]
+      : []),
     '',
     renderTable(run.rows),
     '',
+    ...(run.socket ? [renderLatency(run.socket, s), ''] : []),
     `**${renderRatio(run)}**`,
     ...disturbance(run.rows),
     '',
@@ -145,6 +203,9 @@ export function renderRun(run) {
       ratio: run.ratio,
       cores: m.cores,
     }),
+    ...(run.webhook && run.socket
+      ? ['', interpretWebhooks({ webhook: run.webhook, socket: run.socket, me: run.me, cores: m.cores }, s)]
+      : []),
     '',
   ].join('\n');
 }
@@ -161,6 +222,7 @@ What it measures, one server at a time, with the same autocannon settings for ea
 | --- | --- |
 | \`GET /api/auth/me\` (CommPro) | the whole platform: helmet, CORS, rate limit, metrics, request id, JWT verification, Drizzle lookup of the user, zod serialization |
 | \`POST /api/auth/login\` (CommPro) | argon2id verification (19 MiB, t=2), a refresh-token insert, the \`last_login\` update, two signed tokens |
+| \`POST /api/messages/webhooks/incoming\` (CommPro) | a signed, Twilio-shaped inbound SMS to the bench user's line (bought from the sandbox carrier), a fresh MessageSid each: webhook log, signature check, line lookup, body sealed with the owner's data key, message and notification inserts, \`message:new\` emit (no socket connected during this run) |
 | \`GET /api/auth/me\` (ceiling) | [\`scripts/bench/ceiling-server.mjs\`](../scripts/bench/ceiling-server.mjs): bare Fastify, the same JWT checks with jose, one \`select\` through a pg Pool of the same size, the same JSON (checked byte for byte against CommPro's answer) |
 
 How to read a run:
@@ -174,6 +236,9 @@ How to read a run:
   generator (autocannon, in the harness process) and anything else (other processes, PostgreSQL backends of other
   databases). On 2 cores they compete; "other" well above a few percent means a neighbour disturbed the run, and the run
   says so. Before each measurement the harness waits a while for such neighbours to go quiet.
+- **Webhook → socket latency**: with the line owner's socket.io client connected, signed inbound webhooks are sent at
+  a fixed rate far below saturation (open loop); each is timed from sending the request to receiving its
+  \`message:new\` (matched by a marker in the body), and to its HTTP answer. p50/p99 over every message of every round.
 - Each round starts both servers afresh and alternates which goes first; req/s is the median of the rounds, p50/p99 are
   over every request of every round.
 
@@ -185,6 +250,8 @@ Settings (environment):
 | \`BENCH_WARMUP\` | 3 | seconds of warm-up before each measurement (not counted) |
 | \`BENCH_CONNECTIONS\` | 10 | concurrent autocannon connections |
 | \`BENCH_ROUNDS\` | 3 | rounds (a fresh start of both servers each) |
+| \`BENCH_SOCKET_MESSAGES\` | 200 | webhook → socket latency: messages measured per round (after 20 not counted) |
+| \`BENCH_SOCKET_RATE\` | 50 | webhook → socket latency: messages sent per second |
 | \`BENCH_QUIET_WAIT\` | 30 | before each measurement, seconds to wait for other processes to leave the CPU (0: don't wait) |
 | \`BENCH_DATABASE_URL\` | \`postgres://postgres@127.0.0.1:5432/postgres\` | the PostgreSQL to use; a fresh \`commpro_bench_<random>\` database is created there and dropped after |
 | \`BENCH_RECORD\` | 1 | 0 prints the results without adding them to this file |

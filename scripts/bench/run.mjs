@@ -1,21 +1,35 @@
-// `npm run bench`: the real server against a fresh PostgreSQL database, /me and /login under
-// autocannon, then the bare "ceiling" server (ceiling-server.mjs) the same way; prints a
-// markdown table and records the run in docs/PERFORMANCE.md. Settings: see that file.
+// `npm run bench`: the real server against a fresh PostgreSQL database, /me, /login and signed
+// inbound carrier webhooks under autocannon, the webhook-to-socket latency at a fixed rate, then
+// the bare "ceiling" server (ceiling-server.mjs) under the same /me load; prints markdown tables
+// and records the run in docs/PERFORMANCE.md. Settings: see that file.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { io } from 'socket.io-client';
 import { addUsage, cpuAccountingAvailable, describeUsage, neighbourLoad, snapshot, usage } from './cpu.mjs';
-import { busiestNeighbour, DISTURBED_PERCENT, insertRun, renderRatio, renderRun, renderTable } from './report.mjs';
+import {
+  busiestNeighbour,
+  DISTURBED_PERCENT,
+  insertRun,
+  renderLatency,
+  renderRatio,
+  renderRun,
+  renderTable,
+} from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER_MAIN = path.join(ROOT, 'apps/server/dist/main.js');
 const PASSWORD_MODULE = path.join(ROOT, 'apps/server/dist/modules/auth/password.js');
+const SIGNATURE_MODULE = path.join(ROOT, 'apps/server/dist/providers/carrier/twilio-signature.js');
+const SANDBOX_MESSAGING_MODULE = path.join(ROOT, 'apps/server/dist/providers/carrier/sandbox/sandbox-messaging.js');
+const WEBHOOK_PATH = '/api/messages/webhooks/incoming';
 const CEILING_MAIN = fileURLToPath(new URL('./ceiling-server.mjs', import.meta.url));
 const DOC = path.join(ROOT, 'docs/PERFORMANCE.md');
 
@@ -178,9 +192,13 @@ async function freePort() {
   });
 }
 
-/** A server as a child process; its output is kept (the tail) for the failure report. */
+/**
+ * A server as a child process; its output is kept (the tail) for the failure report. `env` may be
+ * a function of the server's base URL (for PUBLIC_URL, which webhook signatures cover).
+ */
 async function startServer(label, script, env) {
   const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
   const nodeFlags = process.env.BENCH_CPU_PROF
     ? [
         '--cpu-prof',
@@ -193,12 +211,12 @@ async function startServer(label, script, env) {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      ...env,
+      ...(typeof env === 'function' ? env(base) : env),
       PORT: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const server = { label, port, base: `http://127.0.0.1:${port}`, child, output: [], lines: 0, exit: undefined };
+  const server = { label, port, base, child, output: [], lines: 0, exit: undefined };
   const keep = (chunk) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
@@ -333,6 +351,8 @@ async function measure(server, name, request, settings) {
     method: request.method,
     headers: request.headers,
     body: request.body,
+    // A request rebuilt each time (a fresh, signed webhook): autocannon calls setupRequest per request.
+    ...(request.setupRequest ? { requests: [{ setupRequest: request.setupRequest }] } : {}),
     connections: settings.connections,
     pipelining: 1,
     timeout: 30,
@@ -352,9 +372,12 @@ async function measure(server, name, request, settings) {
     return failures;
   };
   await awaitQuiet(server.child.pid, settings);
+  let warmupOk = 0;
   if (settings.warmup > 0) {
     log(`${name} on ${server.label}: warm-up ${settings.warmup} s`);
-    check(await autocannon({ ...base, duration: settings.warmup }), 'warm-up');
+    const warmup = await autocannon({ ...base, duration: settings.warmup });
+    check(warmup, 'warm-up');
+    warmupOk = warmup['2xx'];
   }
   log(`${name} on ${server.label}: measuring ${settings.duration} s`);
   const linesBefore = server.lines;
@@ -373,6 +396,7 @@ async function measure(server, name, request, settings) {
     rps: result.requests.mean,
     latencies,
     requests: result['2xx'],
+    warmupOk,
     failures,
     logLines: server.lines - linesBefore,
     cpu,
@@ -416,6 +440,211 @@ function combine(rounds) {
   };
 }
 
+// ---------------------------------------------------------------- inbound webhooks
+
+const ACCOUNT_SID = 'ACbench0000000000000000000000000000';
+/** The outside number that texts the bench's line (a valid French mobile number). */
+const SENDER = '+33612345678';
+const SID_PREFIX = randomBytes(6).toString('hex');
+let sidCount = 0;
+
+/**
+ * Twilio-shaped inbound webhooks to `line`, signed as the sandbox carrier signs them (Twilio's
+ * algorithm, keyed by the instance's JWT secret, over PUBLIC_URL + path). Every one has a MessageSid
+ * never used before: a replayed sid is a no-op by design and would not measure anything.
+ */
+async function webhookFactory(server, jwtSecret, line) {
+  const { signTwilioRequest } = await import(pathToFileURL(SIGNATURE_MODULE).href);
+  const { sandboxWebhookToken } = await import(pathToFileURL(SANDBOX_MESSAGING_MODULE).href);
+  const token = sandboxWebhookToken(jwtSecret);
+  const url = `${server.base}${WEBHOOK_PATH}`; // PUBLIC_URL is the server's base URL
+  let built = 0;
+  return {
+    /** How many webhooks were built: an upper bound of what the server may have stored. */
+    get built() {
+      return built;
+    },
+    build(body) {
+      built++;
+      const sid = `SM${SID_PREFIX}${(sidCount++).toString(16).padStart(20, '0')}`;
+      const params = {
+        MessageSid: sid,
+        SmsSid: sid,
+        AccountSid: ACCOUNT_SID,
+        From: SENDER,
+        To: line,
+        Body: body,
+        NumMedia: '0',
+        NumSegments: '1',
+        SmsStatus: 'received',
+        ApiVersion: '2010-04-01',
+      };
+      return {
+        body: new URLSearchParams(params).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': signTwilioRequest(token, url, params),
+        },
+      };
+    },
+  };
+}
+
+/** Inbound messages stored for `line` (read straight from the bench database). */
+async function storedInbound(databaseUrl, line) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `select count(*)::int as n from messages where to_number = $1 and direction = 'INBOUND'`,
+      [line],
+    );
+    return rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A 200 for an inbound webhook does not prove it was stored (a number that is not an active line is
+ * acknowledged without storing anything): once the requests still in flight have landed, every
+ * answered webhook must be in the messages table, and nothing more than was sent.
+ */
+async function checkStored(databaseUrl, line, { before, answered, built }) {
+  const deadline = Date.now() + 15_000;
+  let previous = -1;
+  for (;;) {
+    const stored = (await storedInbound(databaseUrl, line)) - before;
+    if (stored === previous && stored >= answered) {
+      if (stored > built) throw new BenchError(`${stored} inbound messages stored, but only ${built} webhooks sent`);
+      return stored;
+    }
+    if (Date.now() > deadline) {
+      throw new BenchError(`${answered} inbound webhooks answered 2xx, but only ${stored} messages stored after 15 s`);
+    }
+    previous = stored;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** One form POST on a keep-alive agent: the status and the milliseconds until the whole answer arrived. */
+function postForm(agent, server, { body, headers }) {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: WEBHOOK_PATH,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        timeout: 10_000,
+      },
+      (response) => {
+        response.resume();
+        response.once('end', () => resolve({ status: response.statusCode, ms: performance.now() - start }));
+      },
+    );
+    request.once('timeout', () => request.destroy(new Error('timed out after 10 s')));
+    request.once('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Webhook → socket latency: the line owner's socket.io client is connected; signed webhooks are
+ * sent at a fixed rate, open loop (each on time, whether or not the previous one was answered),
+ * far below saturation; each one's Body carries a unique marker, and the time from sending the
+ * request to receiving the `message:new` that carries the marker is recorded, as is the time to
+ * the HTTP answer. The first `warm` messages are not counted.
+ */
+async function measureSocketLatency(server, { token, webhooks }, settings, round) {
+  const warm = Math.min(20, settings.socketMessages);
+  const total = warm + settings.socketMessages;
+  await awaitQuiet(server.child.pid, settings);
+  log(
+    `webhook → socket on ${server.label}: ${settings.socketMessages} messages at ${settings.socketRate}/s ` +
+      `(after ${warm} not counted)`,
+  );
+  const socket = io(server.base, { auth: { token }, transports: ['websocket'], reconnection: false });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BenchError('the socket did not connect within 10 s')), 10_000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('connect_error', (error) => {
+        clearTimeout(timer);
+        reject(new BenchError(`socket connection refused: ${error.message}`));
+      });
+    });
+    const sentAt = new Map();
+    const socketMs = [];
+    const httpMs = [];
+    socket.on('message:new', (message) => {
+      const marker = /\[bench (\d+)-(\d+)\]/.exec(message?.body ?? '');
+      if (!marker || Number(marker[1]) !== round) return;
+      const i = Number(marker[2]);
+      const at = sentAt.get(i);
+      if (at === undefined) return;
+      sentAt.delete(i);
+      if (i >= warm) socketMs.push(performance.now() - at);
+    });
+    const interval = 1000 / settings.socketRate;
+    const requests = [];
+    const start = performance.now();
+    for (let i = 0; i < total; i++) {
+      const wait = start + i * interval - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const webhook = webhooks.build(`Are we still on for 6 pm? [bench ${round}-${i}]`);
+      sentAt.set(i, performance.now());
+      requests.push(
+        postForm(agent, server, webhook).then(({ status, ms }) => {
+          if (status !== 200) throw new BenchError(`webhook ${i}: HTTP ${status}${tail(server)}`);
+          if (i >= warm) httpMs.push(ms);
+        }),
+      );
+    }
+    await Promise.all(requests);
+    // The arrival times were taken by the event handler; this only waits for the last ones.
+    const deadline = Date.now() + 10_000;
+    while (sentAt.size > 0) {
+      if (Date.now() > deadline) {
+        throw new BenchError(
+          `${sentAt.size} of ${total} messages never reached the owner's socket (10 s after the last)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const result = { socketMs, httpMs, sent: settings.socketMessages, seconds: (performance.now() - start) / 1000 };
+    const s = percentiles(socketMs);
+    const h = percentiles(httpMs);
+    log(
+      `webhook → socket: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms; ` +
+        `webhook → HTTP answer: p50 ${h.p50.toFixed(2)} ms, p99 ${h.p99.toFixed(2)} ms`,
+    );
+    return result;
+  } finally {
+    socket.close();
+    agent.destroy();
+  }
+}
+
+/** Latency rounds → percentiles over every message of every round, and each round's p50. */
+function combineLatency(rounds) {
+  const all = (key) => rounds.flatMap((r) => r[key]);
+  const socket = percentiles(all('socketMs'));
+  const answer = percentiles(all('httpMs'));
+  return {
+    messages: rounds.reduce((n, r) => n + r.sent, 0),
+    socket: { ...socket, max: Math.max(...all('socketMs')), p50Rounds: rounds.map((r) => percentiles(r.socketMs).p50) },
+    answer: { ...answer, max: Math.max(...all('httpMs')), p50Rounds: rounds.map((r) => percentiles(r.httpMs).p50) },
+  };
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -425,6 +654,8 @@ async function main() {
     connections: intSetting('BENCH_CONNECTIONS', 10, 1, 1000),
     rounds: intSetting('BENCH_ROUNDS', 3, 1, 20),
     quietWait: intSetting('BENCH_QUIET_WAIT', 30, 0, 3600),
+    socketMessages: intSetting('BENCH_SOCKET_MESSAGES', 200, 1, 100_000),
+    socketRate: intSetting('BENCH_SOCKET_RATE', 50, 1, 10_000),
     record: intSetting('BENCH_RECORD', 1, 0, 1) === 1,
   };
   if (!existsSync(SERVER_MAIN)) throw new BenchError(`${SERVER_MAIN} is missing: run \`npm run build\` first`);
@@ -453,18 +684,23 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'commpro-bench-'));
   undo.push({ what: `remove ${dataDir}`, run: () => rmSync(dataDir, { recursive: true, force: true }) });
   const jwtSecret = randomBytes(48).toString('base64url');
-  const serverEnv = {
+  // One master key for the whole run: every start of the server must unwrap the data keys of the last.
+  const encryptionKeys = `bench:${randomBytes(32).toString('base64')}`;
+  const serverEnv = (base) => ({
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     JWT_SECRET: jwtSecret,
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ENCRYPTION_KEYS: encryptionKeys,
     RATE_LIMIT_MAX: '10000000',
     LOGIN_MAX_FAILURES: '10000000',
     EMAIL_SEND_LIMIT_PER_HOUR: '1000',
-  };
+    // The default sandbox carrier; its webhooks are signed over PUBLIC_URL + path, so it is this server's own URL.
+    CARRIER: 'sandbox',
+    PUBLIC_URL: base,
+  });
   const ceilingEnv = { NODE_ENV: 'production', DATABASE_URL: database.url, JWT_SECRET: jwtSecret };
   const credentials = {
     email: `bench-${randomBytes(4).toString('hex')}@bench.commpro.test`,
@@ -479,8 +715,12 @@ async function main() {
   const meRequest = (token) => ({ method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
 
   let registered = false;
-  /** CommPro's /me and /login; answers a fresh token and its /me document for the ceiling to match. */
-  async function commproRound(results) {
+  let line;
+  /**
+   * CommPro's /me, /login, inbound webhooks and webhook → socket latency; answers a fresh token and
+   * its /me document for the ceiling to match.
+   */
+  async function commproRound(results, round) {
     const app = await startServer('commpro', SERVER_MAIN, serverEnv);
     if (!registered) {
       await expectStatus(app, 201, 'POST', '/api/auth/register', { body: credentials });
@@ -489,8 +729,43 @@ async function main() {
     const signedIn = await expectStatus(app, 200, 'POST', '/api/auth/login', { body: credentials });
     if (signedIn.requires2FA !== false || !signedIn.accessToken) throw new BenchError('login did not answer tokens');
     await expectStatus(app, 200, 'GET', '/api/auth/me', { token: signedIn.accessToken });
+    if (!line) {
+      const token = signedIn.accessToken;
+      const offers = await expectStatus(app, 200, 'GET', '/api/numbers/available?countryCode=FR&type=MOBILE', {
+        token,
+      });
+      const offer = offers.numbers?.[0];
+      if (!offer) throw new BenchError('the sandbox carrier offered no FR mobile number');
+      const bought = await expectStatus(app, 201, 'POST', '/api/numbers/purchase', {
+        token,
+        body: { phoneNumber: offer.phoneNumber },
+      });
+      if (bought.status !== 'ACTIVE') throw new BenchError(`the purchased line is ${bought.status}, not ACTIVE`);
+      line = bought.phoneNumber;
+      log(`line ${line} bought for the webhook runs`);
+    }
     results.me.push(await measure(app, 'GET /api/auth/me', meRequest(signedIn.accessToken), settings));
     results.login.push(await measure(app, 'POST /api/auth/login', loginRequest, settings));
+
+    const webhooks = await webhookFactory(app, jwtSecret, line);
+    let n = 0;
+    const webhookRequest = {
+      method: 'POST',
+      path: WEBHOOK_PATH,
+      setupRequest: (request) => ({
+        ...request,
+        ...webhooks.build(`Inbound ${n++}: are we still on for 6 pm tomorrow? Call me back.`),
+      }),
+    };
+    const before = await storedInbound(database.url, line);
+    const inbound = await measure(app, 'POST /api/messages/webhooks/incoming', webhookRequest, settings);
+    await checkStored(database.url, line, {
+      before,
+      answered: inbound.warmupOk + inbound.requests,
+      built: webhooks.built,
+    });
+    results.webhook.push(inbound);
+    results.socket.push(await measureSocketLatency(app, { token: signedIn.accessToken, webhooks }, settings, round));
     // A fresh token for the ceiling, so a long BENCH_DURATION cannot outlive the 15-minute access token.
     const fresh = await expectStatus(app, 200, 'POST', '/api/auth/login', { body: credentials });
     const document = await settledDocument(app, fresh.accessToken);
@@ -511,26 +786,29 @@ async function main() {
   }
 
   // Rounds alternate the order (A B, B A, ...) so a drift in the machine's speed favours neither server.
-  const results = { me: [], login: [], ceiling: [] };
+  const results = { me: [], login: [], webhook: [], socket: [], ceiling: [] };
   let reference;
   for (let round = 1; round <= settings.rounds; round++) {
     log(`round ${round} of ${settings.rounds}`);
     if (round % 2 === 1 || !reference) {
-      reference = await commproRound(results);
+      reference = await commproRound(results, round);
       await ceilingRound(results, reference);
     } else {
       await ceilingRound(results, reference);
-      reference = await commproRound(results);
+      reference = await commproRound(results, round);
     }
   }
 
   const me = combine(results.me);
   const login = combine(results.login);
+  const webhook = combine(results.webhook);
+  const socket = combineLatency(results.socket);
   const ceiling = combine(results.ceiling);
   const ratios = results.me.map((r, i) => r.rps / results.ceiling[i].rps);
   const rows = [
     { endpoint: 'GET /api/auth/me', server: 'CommPro', result: me },
     { endpoint: 'POST /api/auth/login', server: 'CommPro', result: login },
+    { endpoint: 'POST /api/messages/webhooks/incoming', server: 'CommPro', result: webhook },
     { endpoint: 'GET /api/auth/me', server: 'ceiling (Fastify + pg + jose)', result: ceiling },
   ];
   const run = {
@@ -541,6 +819,8 @@ async function main() {
     rows,
     me,
     login,
+    webhook,
+    socket,
     ceiling,
     argon2,
     ratio: median(ratios),
@@ -548,6 +828,7 @@ async function main() {
   };
 
   console.log(`\n${renderTable(rows)}\n`);
+  console.log(`${renderLatency(socket, settings)}\n`);
   console.log(`${renderRatio(run)}\n`);
   const other = busiestNeighbour(rows);
   if (other >= DISTURBED_PERCENT) {
@@ -558,6 +839,7 @@ async function main() {
   for (const [label, m] of [
     ['commpro /me', me],
     ['commpro /login', login],
+    ['commpro inbound webhooks', webhook],
     ['ceiling /me', ceiling],
   ]) {
     if (m.logLines > 0) log(`note: ${label} logged ${m.logLines} line(s) at LOG_LEVEL=warn during the measured runs`);
