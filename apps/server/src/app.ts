@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
+import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingService } from './modules/billing/billing.service.js';
 import { createMediaService } from './modules/media/media.service.js';
@@ -209,6 +210,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     publicUrl: config.publicUrl,
     dailySendCap: config.messages.dailyCap,
     sendsPerMinute: config.messages.perMinute,
+    webhooksPerMinute: config.webhooksPerMinute,
     clock,
   });
   Object.assign(jobHandlers, messaging.jobHandlers);
@@ -224,6 +226,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       clock,
     }),
   });
+  await app.register(adminRoutes, { prefix: '/api/admin', billing });
   if (carrier.simulateInbound && carrier.idle) {
     await app.register(sandboxRoutes, {
       prefix: '/api/sandbox',

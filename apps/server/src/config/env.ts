@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   SANDBOX_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(400),
   MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   MESSAGES_DAILY_CAP: z.coerce.number().int().min(1).default(500),
+  WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(5_000_000),
   JOBS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   TWILIO_ACCOUNT_SID: optionalString,
@@ -121,6 +122,8 @@ export type Config = Readonly<{
   /** Number searches and purchases per account per minute (each is a carrier call). */
   carrierCallsPerMinute: number;
   jobsPollMs: number;
+  /** Carrier webhook calls per IP per minute. */
+  webhooksPerMinute: number;
   messages: Readonly<{ perMinute: number; dailyCap: number; mediaMaxBytes: number }>;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
 }>;
@@ -184,6 +187,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     carrierCallsPerMinute: env.CARRIER_CALLS_PER_MINUTE,
     jobsPollMs: env.JOBS_POLL_MS,
+    webhooksPerMinute: env.WEBHOOKS_PER_MINUTE,
     billing:
       env.BILLING === 'stripe'
         ? { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY!, webhookSecret: env.STRIPE_WEBHOOK_SECRET! }

@@ -22,11 +22,34 @@ export function createBillingService(deps: { db: Database }) {
       return { ...PLANS[tier], subscriptionId: row?.id ?? null };
     },
 
+    /**
+     * Puts an account on a plan at once, without payment (local billing; an
+     * operator's action). Issue 7 adds the customer's own subscribe flow.
+     */
+    async setPlan(userId: string, tier: PlanTier): Promise<boolean> {
+      try {
+        await deps.db
+          .insert(subscriptions)
+          .values({ userId, tier, status: 'ACTIVE' })
+          .onConflictDoUpdate({ target: subscriptions.userId, set: { tier, status: 'ACTIVE' } });
+        return true;
+      } catch (error) {
+        // No such account: the foreign key says so.
+        if (isForeignKeyViolation(error)) return false;
+        throw error;
+      }
+    },
+
     /** Pass the caller's transaction so the usage is written with the change it charges for, or not at all. */
     async recordUsage(record: UsageRecord, db: Database = deps.db): Promise<void> {
       await db.insert(usageRecords).values(record);
     },
   };
 }
+
+const isForeignKeyViolation = (error: unknown): boolean =>
+  [error, (error as { cause?: unknown })?.cause].some(
+    (e) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23503',
+  );
 
 export type BillingService = ReturnType<typeof createBillingService>;

@@ -25,6 +25,7 @@ export interface MessagingModuleDeps {
   publicUrl: string;
   dailySendCap: number;
   sendsPerMinute: number;
+  webhooksPerMinute: number;
   clock: () => Date;
 }
 
@@ -57,6 +58,7 @@ export async function registerMessagingModule(app: FastifyInstance, deps: Messag
     log: webhookLog,
     source: deps.carrier.name,
     publicUrl: deps.publicUrl,
+    perMinute: deps.webhooksPerMinute,
   });
   const jobHandlers: Record<string, JobHandler> = {
     [SEND_JOB]: (payload, job) =>

@@ -24,8 +24,8 @@ export function createMessagingRepository(db: Database) {
     },
 
     /** Undefined when a message with this carrier id exists: a retried webhook. */
-    async insertInbound(values: NewMessage): Promise<MessageRow | undefined> {
-      const [row] = await db
+    async insertInbound(values: NewMessage, tx: Database = db): Promise<MessageRow | undefined> {
+      const [row] = await tx
         .insert(messages)
         .values(values)
         .onConflictDoNothing({ target: messages.carrierMessageId })

@@ -328,32 +328,44 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const sealedBody = body === undefined ? undefined : await sealer.seal(userId, body);
       const sealedMedia = media.length ? await sealer.seal(userId, JSON.stringify(media)) : undefined;
       const now = clock();
-      const row = await repo.insertInbound({
-        userId,
-        conversationId: conversationIdOf(userId, to, from),
-        fromNumber: from,
-        toNumber: to,
-        direction: 'INBOUND',
-        type: media.length ? 'MMS' : 'SMS',
-        body: sealedBody?.sealed ?? null,
-        mediaUrls: sealedMedia?.sealed ?? null,
-        encryptionKeyId: sealedBody?.keyId ?? sealedMedia?.keyId ?? null,
-        segments: Number(params.NumSegments) || counted.segments,
-        encoding: body === undefined ? null : counted.encoding,
-        carrierMessageId: carrierId,
-        status: 'RECEIVED',
-        statusHistory: [{ status: 'RECEIVED', at: now.toISOString() }],
-        createdAt: now,
+      // The message and its notification together: a failure leaves neither, so the carrier's retry stores both.
+      const row = await db.transaction(async (tx) => {
+        const inserted = await repo.insertInbound(
+          {
+            userId,
+            conversationId: conversationIdOf(userId, to, from),
+            fromNumber: from,
+            toNumber: to,
+            direction: 'INBOUND',
+            type: media.length ? 'MMS' : 'SMS',
+            body: sealedBody?.sealed ?? null,
+            mediaUrls: sealedMedia?.sealed ?? null,
+            encryptionKeyId: sealedBody?.keyId ?? sealedMedia?.keyId ?? null,
+            segments: Number(params.NumSegments) || counted.segments,
+            encoding: body === undefined ? null : counted.encoding,
+            carrierMessageId: carrierId,
+            status: 'RECEIVED',
+            statusHistory: [{ status: 'RECEIVED', at: now.toISOString() }],
+            createdAt: now,
+          },
+          tx,
+        );
+        if (inserted) {
+          await deps.notifications.notify(
+            userId,
+            {
+              type: 'MESSAGE_RECEIVED',
+              // The title names the sender; the body stays out of the notification row (it is not encrypted).
+              title: `New message from ${from}`,
+              data: { messageId: inserted.id, conversationId: inserted.conversationId, from },
+            },
+            tx,
+          );
+        }
+        return inserted;
       });
       if (!row) return { stored: false };
-      const dto = await toDto(row);
-      await deps.notifications.notify(userId, {
-        type: 'MESSAGE_RECEIVED',
-        // The title names the sender; the body stays out of the notification row (it is not encrypted).
-        title: `New message from ${from}`,
-        data: { messageId: row.id, conversationId: row.conversationId, from },
-      });
-      deps.realtime.emitToUser(userId, 'message:new', dto);
+      deps.realtime.emitToUser(userId, 'message:new', await toDto(row));
       return { stored: true };
     },
 

@@ -16,6 +16,8 @@ export interface WebhookRoutesOptions {
   source: string;
   /** The public base URL the carrier signs against (PUBLIC_URL). */
   publicUrl: string;
+  /** Webhook calls per IP per minute. */
+  perMinute: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
     process: (params: WebhookParams) => Promise<boolean>,
   ): Promise<void> {
     const params = (request.body ?? {}) as Record<string, string>;
-    const logId = await options.log.received({
+    const entry = {
       source: options.source,
       eventType,
       externalId: params.MessageSid,
@@ -43,16 +45,18 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
       url: request.url,
       headers: request.headers,
       params,
-    });
+    };
     const signed = options.verifier.verifyWebhook({
       url: `${options.publicUrl}${request.url}`,
       headers: request.headers,
       params,
     });
     if (!signed) {
-      await options.log.finished(logId, { statusCode: 403, processed: false, error: 'invalid signature' });
+      // One write for a forged call (and the route's rate limit bounds how many).
+      await options.log.received({ ...entry, statusCode: 403, error: 'invalid signature' });
       throw new AppError('FORBIDDEN', 'Invalid webhook signature');
     }
+    const logId = await options.log.received(entry);
     try {
       const processed = await process(params);
       await options.log.finished(logId, { statusCode: 200, processed });
@@ -66,19 +70,18 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
     }
   }
 
-  fastify.post(
-    '/webhooks/incoming',
-    { schema: { hide: true }, config: { rateLimit: false } },
-    async (request, reply) => {
-      await handle(request, 'message.incoming', async (params) => {
-        await options.service.receive(params);
-        return true;
-      });
-      return reply.type('text/xml').send(EMPTY_TWIML);
-    },
-  );
+  // Per IP, generous: carriers send from a few addresses, but nobody may write the log without bound.
+  const limit = { rateLimit: { max: options.perMinute, timeWindow: 60_000 } };
 
-  fastify.post('/webhooks/status', { schema: { hide: true }, config: { rateLimit: false } }, async (request) => {
+  fastify.post('/webhooks/incoming', { schema: { hide: true }, config: limit }, async (request, reply) => {
+    await handle(request, 'message.incoming', async (params) => {
+      await options.service.receive(params);
+      return true;
+    });
+    return reply.type('text/xml').send(EMPTY_TWIML);
+  });
+
+  fastify.post('/webhooks/status', { schema: { hide: true }, config: limit }, async (request) => {
     await handle(request, STATUS_EVENT, async (params) => {
       const { outcome } = await options.service.applyStatus(params);
       return outcome !== 'pending';

@@ -6,8 +6,9 @@ export type NewNotification = Omit<typeof notifications.$inferInsert, 'id' | 'us
 /** The notification centre's write side; issue 8 adds reading, push and preferences. */
 export function createNotificationsService(deps: { db: Database }) {
   return {
-    async notify(userId: string, notification: NewNotification): Promise<void> {
-      await deps.db.insert(notifications).values({ ...notification, userId });
+    /** Pass the caller's transaction to notify with the change, or not at all. */
+    async notify(userId: string, notification: NewNotification, tx: Database = deps.db): Promise<void> {
+      await tx.insert(notifications).values({ ...notification, userId });
     },
   };
 }

@@ -9,6 +9,9 @@ const KEPT_HEADERS = ['content-type', 'user-agent', 'x-twilio-signature', 'i-twi
 export interface WebhookLog {
   /** Records a provider call as it arrives, before anything is trusted or processed. */
   received(entry: {
+    /** Known at once for a refused call (403), which is logged finished in one write. */
+    statusCode?: number;
+    error?: string;
     source: string;
     eventType: string;
     externalId: string | undefined;
@@ -48,6 +51,8 @@ export function createWebhookLog(db: Database, clock: () => Date): WebhookLog {
           url: entry.url,
           headers,
           body,
+          statusCode: entry.statusCode ?? null,
+          error: entry.error ?? null,
           createdAt: clock(),
         })
         .returning({ id: webhookLogs.id });

@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../src/modules/auth/auth.table.js';
+import { subscriptions } from '../../src/modules/billing/billing.table.js';
+import { call, expectError, registerUser } from '../helpers/auth-flows.js';
+import { createTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function adminToken(): Promise<string> {
+  const admin = await registerUser(t);
+  await t.database.handle.db.update(users).set({ role: 'ADMIN' }).where(eq(users.id, admin.id));
+  const login = await call(t, 'POST', '/api/auth/login', {
+    payload: { email: admin.email, password: STRONG_PASSWORD },
+  });
+  return login.json().accessToken;
+}
+
+const tierOf = async (userId: string) =>
+  (await t.database.handle.db.select().from(subscriptions).where(eq(subscriptions.userId, userId)))[0]?.tier;
+
+describe('PUT /api/admin/users/:userId/plan', () => {
+  it('puts an account on a plan at once, and again on another', async () => {
+    const token = await adminToken();
+    const customer = await registerUser(t);
+    const res = await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token, payload: { tier: 'STARTER' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await tierOf(customer.id)).toBe('STARTER');
+    await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token, payload: { tier: 'BUSINESS' } });
+    expect(await tierOf(customer.id)).toBe('BUSINESS');
+  });
+
+  it('is for administrators only, and checks its input', async () => {
+    const customer = await registerUser(t);
+    const payload = { tier: 'ENTERPRISE' };
+    expectError(
+      await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token: customer.accessToken, payload }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { payload }), 401, 'UNAUTHORIZED');
+    expect(await tierOf(customer.id)).toBeUndefined();
+    const token = await adminToken();
+    expectError(
+      await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token, payload: { tier: 'GOLD' } }),
+      400,
+      'VALIDATION_FAILED',
+      'tier',
+    );
+    expectError(
+      await call(t, 'PUT', '/api/admin/users/not-a-uuid/plan', { token, payload }),
+      400,
+      'VALIDATION_FAILED',
+      'userId',
+    );
+    expectError(
+      await call(t, 'PUT', `/api/admin/users/${crypto.randomUUID()}/plan`, { token, payload }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+});
