@@ -11,6 +11,14 @@ export const HELD_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED'] as const;
 
 /** Queries only; every read of a user's numbers is scoped by user id in SQL. */
 export function createNumbersRepository(db: Database) {
+  // Every inbound message and every send looks its line up: built once, planned once.
+  const activeByNumber = db
+    .select()
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.phoneNumber, sql.placeholder('e164')), eq(phoneNumbers.status, 'ACTIVE')))
+    .limit(1)
+    .prepare('numbers_active_by_number');
+
   return {
     /** Serialises a user's purchases so two at once cannot both pass the plan limit. */
     async lockUser(userId: string, tx: Database): Promise<void> {
@@ -86,11 +94,7 @@ export function createNumbersRepository(db: Database) {
 
     /** The ACTIVE number with this E.164, whoever holds it: where inbound traffic goes. */
     async findActiveByNumber(e164: string): Promise<PhoneNumberRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(phoneNumbers)
-        .where(and(eq(phoneNumbers.phoneNumber, e164), eq(phoneNumbers.status, 'ACTIVE')))
-        .limit(1);
+      const [row] = await activeByNumber.execute({ e164 });
       return row;
     },
 
