@@ -1,41 +1,8 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { DESKTOP, logInViaForm, PASSWORD, PHONE, registerViaApi, shot, uniqueEmail } from './support';
+import { expect, test, type Page } from '@playwright/test';
+import { buyFrenchMobile, DESKTOP, formatted, PHONE, registerViaApi, shot, signedIn, uniqueEmail } from './support';
 
 // Messaging between two users of this instance: the sandbox carrier delivers in-process
 // (the recipient's inbound webhook runs), so A's text reaches B for real, live, over the socket.
-
-async function apiToken(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post('/api/auth/login', { data: { email, password: PASSWORD } });
-  expect(response.ok(), await response.text()).toBeTruthy();
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
-/** Buys a French mobile for `email` through the API; another test may take an offer first, so try a few. */
-async function buyFrenchMobile(request: APIRequestContext, email: string): Promise<string> {
-  const headers = { Authorization: `Bearer ${await apiToken(request, email)}` };
-  const search = await request.get('/api/numbers/available?countryCode=FR&type=MOBILE&limit=20', { headers });
-  expect(search.ok(), await search.text()).toBeTruthy();
-  const { numbers } = (await search.json()) as { numbers: { phoneNumber: string }[] };
-  for (const offer of numbers.sort(() => Math.random() - 0.5)) {
-    const bought = await request.post('/api/numbers/purchase', { headers, data: { phoneNumber: offer.phoneNumber } });
-    if (bought.status() === 201) return offer.phoneNumber;
-    expect(bought.status(), await bought.text()).toBe(409);
-  }
-  throw new Error('no French mobile could be bought');
-}
-
-/** "+33 6 12 34 56 78" from "+33612345678", as the app shows it. */
-function formatted(e164: string): string {
-  return `${e164.slice(0, 3)} ${e164.slice(3, 4)} ${e164.slice(4).replace(/(\d\d)(?=\d)/g, '$1 ')}`;
-}
-
-async function signedIn(browser: Browser, email: string, options: { viewport?: typeof PHONE } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: options.viewport ?? PHONE });
-  const page = await context.newPage();
-  await logInViaForm(page, email);
-  await expect(page).toHaveURL(/\/messages$/);
-  return page;
-}
 
 function conversationRow(page: Page, number: string) {
   return page.getByTestId('conversation').filter({ hasText: number });

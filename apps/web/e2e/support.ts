@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 
 export const PASSWORD = 'Blue-Harbor-Lantern-42';
@@ -91,4 +91,43 @@ export async function totp(secret: string): Promise<{ code: string; step: number
   if (STEP_MS - (Date.now() % STEP_MS) < 2_000) await new Promise((resolve) => setTimeout(resolve, 2_500));
   const step = totpStep();
   return { code: await generate({ secret }), step };
+}
+
+// Messaging: the sandbox carrier sells French mobiles and delivers texts in-process.
+
+export async function apiToken(request: APIRequestContext, email: string): Promise<string> {
+  const response = await request.post('/api/auth/login', { data: { email, password: PASSWORD } });
+  expect(response.ok(), await response.text()).toBeTruthy();
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** Buys a French mobile for `email` through the API; another test may take an offer first, so try a few. */
+export async function buyFrenchMobile(request: APIRequestContext, email: string): Promise<string> {
+  const headers = { Authorization: `Bearer ${await apiToken(request, email)}` };
+  const search = await request.get('/api/numbers/available?countryCode=FR&type=MOBILE&limit=20', { headers });
+  expect(search.ok(), await search.text()).toBeTruthy();
+  const { numbers } = (await search.json()) as { numbers: { phoneNumber: string }[] };
+  for (const offer of numbers.sort(() => Math.random() - 0.5)) {
+    const bought = await request.post('/api/numbers/purchase', { headers, data: { phoneNumber: offer.phoneNumber } });
+    if (bought.status() === 201) return offer.phoneNumber;
+    expect(bought.status(), await bought.text()).toBe(409);
+  }
+  throw new Error('no French mobile could be bought');
+}
+
+/** "+33 6 12 34 56 78" from "+33612345678", as the app shows it. */
+export function formatted(e164: string): string {
+  return `${e164.slice(0, 3)} ${e164.slice(3, 4)} ${e164.slice(4).replace(/(\d\d)(?=\d)/g, '$1 ')}`;
+}
+
+export async function signedIn(
+  browser: Browser,
+  email: string,
+  options: { viewport?: typeof PHONE } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: options.viewport ?? PHONE });
+  const page = await context.newPage();
+  await logInViaForm(page, email);
+  await expect(page).toHaveURL(/\/messages$/);
+  return page;
 }

@@ -15,7 +15,7 @@ import { usePageVisible } from '../../shared/ui/use-media-query';
 import { formatPhone } from '../numbers/format';
 import { messagesApi, messagesKeys } from './api';
 import { removeMessage, upsertMessage } from './cache';
-import { Composer } from './Composer';
+import { Composer, type OutgoingMessage } from './Composer';
 import { daysAgo, formatDayLabel } from './format';
 import { MessageBubble } from './MessageBubble';
 import { lineLabel } from './MessagesLayout';
@@ -56,13 +56,33 @@ export function ConversationPage() {
           <NoLineNotice />
         </div>
       ) : (
-        mine && <Thread mine={mine} their={their} name={name} canSend={Boolean(line?.capabilities.sms)} />
+        mine && (
+          <Thread
+            mine={mine}
+            their={their}
+            name={name}
+            canSend={Boolean(line?.capabilities.sms)}
+            canAttach={Boolean(line?.capabilities.mms)}
+          />
+        )
       )}
     </section>
   );
 }
 
-function Thread({ mine, their, name, canSend }: { mine: string; their: string; name: string; canSend: boolean }) {
+function Thread({
+  mine,
+  their,
+  name,
+  canSend,
+  canAttach,
+}: {
+  mine: string;
+  their: string;
+  name: string;
+  canSend: boolean;
+  canAttach: boolean;
+}) {
   const { t, locale } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -84,9 +104,14 @@ function Thread({ mine, their, name, canSend }: { mine: string; their: string; n
     if (box) box.scrollTop = box.scrollHeight;
   }, [lastId, thread.isSuccess]);
 
-  const sendBody = async (body: string) => {
+  const sendBody = async ({ body, mediaUrls }: OutgoingMessage) => {
     try {
-      await send.mutateAsync({ from: mine, to: their, body });
+      await send.mutateAsync({
+        from: mine,
+        to: their,
+        ...(body.trim() ? { body } : {}),
+        ...(mediaUrls.length > 0 ? { mediaUrls } : {}),
+      });
       return true;
     } catch {
       return false;
@@ -140,6 +165,7 @@ function Thread({ mine, their, name, canSend }: { mine: string; their: string; n
         key={`${mine}|${their}`}
         sending={send.isPending}
         disabled={!canSend}
+        canAttach={canAttach}
         onSend={sendBody}
         notice={
           !canSend ? (

@@ -1,9 +1,10 @@
 import type { Message } from '@commpro/contracts';
 import { Check, CheckCheck, CircleAlert, Clock3, RotateCw, Trash2 } from 'lucide-react';
-import { useId, useRef, type PointerEvent } from 'react';
+import { useId, useRef, useState, type PointerEvent } from 'react';
 import { useI18n } from '../../shared/i18n/i18n';
 import { Button } from '../../shared/ui/Button';
-import { formatStepTime, formatTime } from './format';
+import { formatStepTime, formatTime, photoSrc } from './format';
+import { Lightbox } from './Lightbox';
 
 export const FAILED = new Set<Message['status']>(['FAILED', 'UNDELIVERED']);
 
@@ -39,6 +40,7 @@ export function MessageBubble({
   const mine = message.direction === 'OUTBOUND';
   const failed = mine && FAILED.has(message.status);
   const press = useRef<number | undefined>(undefined);
+  const [viewing, setViewing] = useState<string | null>(null);
 
   const startPress = (event: PointerEvent) => {
     if (event.pointerType !== 'touch') return;
@@ -66,10 +68,21 @@ export function MessageBubble({
       >
         {message.mediaUrls.length > 0 && (
           <div className="bubble__media">
-            {message.mediaUrls.map((url) => (
-              <a key={url} href={url} target="_blank" rel="noreferrer">
-                <img src={url} alt={t('messages.photo')} loading="lazy" />
-              </a>
+            {message.mediaUrls.map((url, index) => (
+              <button
+                key={url}
+                type="button"
+                className="bubble__photo"
+                aria-label={t('messages.photoView')}
+                onClick={() => setViewing(photoSrc(url))}
+              >
+                <img
+                  src={photoSrc(url)}
+                  alt={message.mediaUrls.length > 1 ? `${t('messages.photo')} ${index + 1}` : t('messages.photo')}
+                  loading="lazy"
+                  data-testid="message-photo"
+                />
+              </button>
             ))}
           </div>
         )}
@@ -133,6 +146,7 @@ export function MessageBubble({
           </Button>
         </div>
       )}
+      {viewing && <Lightbox src={viewing} alt={t('messages.photo')} onClose={() => setViewing(null)} />}
     </li>
   );
 }

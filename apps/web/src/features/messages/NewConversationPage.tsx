@@ -9,7 +9,7 @@ import { SelectField, TextField } from '../../shared/ui/Field';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
 import { formatPhone } from '../numbers/format';
 import { threadPath } from './api';
-import { Composer } from './Composer';
+import { Composer, type OutgoingMessage } from './Composer';
 import { lineLabel } from './MessagesLayout';
 import { NoLineNotice, SendError, useSend } from './send';
 import { useSmsLines } from './use-messages';
@@ -38,7 +38,7 @@ export function NewConversationPage() {
   useDocumentTitle(t('messages.newTitle'));
   const send = useSend((message) => navigate(threadPath(message.from, message.to), { replace: true }));
 
-  const onSend = async (body: string) => {
+  const onSend = async ({ body, mediaUrls }: OutgoingMessage) => {
     if (!line) return false;
     const e164 = toE164(to, line.countryCode);
     if (!e164) {
@@ -52,7 +52,12 @@ export function NewConversationPage() {
       return false;
     }
     try {
-      await send.mutateAsync({ from: line.phoneNumber, to: e164, body });
+      await send.mutateAsync({
+        from: line.phoneNumber,
+        to: e164,
+        ...(body.trim() ? { body } : {}),
+        ...(mediaUrls.length > 0 ? { mediaUrls } : {}),
+      });
       return true;
     } catch (error) {
       const fields = fieldErrorsOf(error, t);
@@ -121,6 +126,7 @@ export function NewConversationPage() {
       {lines.length > 0 && (
         <Composer
           sending={send.isPending}
+          canAttach={Boolean(line?.capabilities.mms)}
           onSend={onSend}
           notice={send.isError && !serverToError ? <SendError error={send.error} /> : undefined}
         />

@@ -1,5 +1,14 @@
 import type { ConversationList, Message, MessageList, SendMessageBody, SuccessResponse } from '@commpro/contracts';
-import { authedRequest } from '../../shared/api/client';
+import { authedRequest, authedUpload } from '../../shared/api/client';
+
+/** An image uploaded for an MMS: `url` is signed, for the carrier and the recipient's phone. */
+export interface UploadedMedia {
+  id: string;
+  url: string;
+  contentType: string;
+  sizeBytes: number;
+  expiresAt: string;
+}
 
 /** How many messages of a thread we load (newest first from the server). */
 export const THREAD_PAGE = 200;
@@ -16,6 +25,8 @@ export const messagesApi = {
     return authedRequest<MessageList>(`/api/messages/conversation/${encodeURIComponent(their)}?${query.toString()}`);
   },
   send: (body: SendMessageBody) => authedRequest<Message>('/api/messages/send', { method: 'POST', body }),
+  uploadMedia: (file: File, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}) =>
+    authedUpload<UploadedMedia>('/api/messages/media', { field: 'file', file, ...options }),
   markRead: (id: string) => authedRequest<Message>(`/api/messages/${encodeURIComponent(id)}/read`, { method: 'PUT' }),
   remove: (id: string) =>
     authedRequest<SuccessResponse>(`/api/messages/${encodeURIComponent(id)}`, { method: 'DELETE' }),

@@ -1,5 +1,5 @@
 import { countSegments } from '@commpro/contracts';
-import type { Locale } from '../../shared/i18n/i18n';
+import type { Locale, Translate } from '../../shared/i18n/i18n';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -85,4 +85,38 @@ export function segmentInfo(text: string): SegmentInfo | null {
   if (!text) return null;
   const count = countSegments(text);
   return { segments: count.segments, remaining: count.remainingInSegment, unicode: count.encoding === 'UCS-2' };
+}
+
+/**
+ * Where the browser loads a picture of a message: our own signed media URLs
+ * (absolute, on the server's public address, for the carrier) are read from
+ * this origin, which serves the same API, so the page's own-origin policy
+ * allows them whatever address the server was told it has. Others stay as they are.
+ */
+export function photoSrc(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname.startsWith('/api/media/') ? `${parsed.pathname}${parsed.search}` : url;
+  } catch {
+    return url;
+  }
+}
+
+/** The images carriers deliver by MMS, and how big one may be (the server checks both again). */
+export const MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
+export const MEDIA_MAX_BYTES = 5_000_000;
+
+/** "7.2 MB", "850 KB", as the person's locale writes numbers (decimal units, like the limit). */
+export function formatBytes(bytes: number, locale: string): string {
+  const mb = bytes / 1_000_000;
+  if (mb >= 1) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(mb)} MB`;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(Math.max(1, bytes / 1000))} KB`;
+}
+
+/** Why a picture cannot be attached, before any upload; null when it may go. */
+export function checkPicture(file: Pick<File, 'size' | 'type'>, t: Translate, locale: string): string | null {
+  // An empty type (some systems) is left to the server, which reads the bytes.
+  if (file.type && !(MEDIA_TYPES as readonly string[]).includes(file.type)) return t('messages.attach.notPicture');
+  if (file.size > MEDIA_MAX_BYTES) return t('messages.attach.tooBig', { size: formatBytes(file.size, locale) });
+  return null;
 }

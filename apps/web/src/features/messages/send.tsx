@@ -33,24 +33,32 @@ export function SendError({ error }: { error: unknown }) {
     const next = isTier(upgradeTo) ? upgradeTo : null;
     const key =
       resource === 'mms' ? (allowed > 0 ? 'messages.limit.mmsSome' : 'messages.limit.mms') : 'messages.limit.sms';
+    // Pictures are a plan feature more than an allowance: say so in the title.
+    const title =
+      resource === 'mms' && next
+        ? t('messages.limit.mmsTitle', { plan: t(`numbers.plan.${next}`) })
+        : t('messages.limit.title');
     return (
-      <Alert tone="warning" title={t('messages.limit.title')}>
+      <Alert tone="warning" title={title}>
         <p data-testid="plan-limit-message">
           {next ? t(key, { current, allowed, plan: t(`numbers.plan.${next}`) }) : error.message}
         </p>
         {next && (
           <p className="plan-hint">
-            {t('numbers.buy.upgrade', {
+            {t('messages.limit.price', {
               plan: t(`numbers.plan.${next}`),
               price: formatPrice(PLANS[next].monthlyPrice, locale),
             })}
+            {resource === 'mms' && <> {t('messages.limit.mmsWithout')}</>}
           </p>
         )}
       </Alert>
     );
   }
   const fields = fieldErrorsOf(error, t);
-  return <Alert tone="danger">{fields.to ?? fields.from ?? fields.body ?? errorMessage(error, t)}</Alert>;
+  return (
+    <Alert tone="danger">{fields.to ?? fields.from ?? fields.body ?? fields.mediaUrls ?? errorMessage(error, t)}</Alert>
+  );
 }
 
 export function NoLineNotice() {

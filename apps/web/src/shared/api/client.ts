@@ -1,7 +1,7 @@
 import type { TokenPair } from '@commpro/contracts';
 import { AuthSession, browserLock, createBroadcastAuthChannel } from './auth-session';
 import { ApiError, isApiError } from './errors';
-import { request, type RequestOptions } from './http';
+import { request, upload, type RequestOptions, type UploadOptions } from './http';
 
 /** The one session of this tab (see auth-session.ts for the refresh rules). */
 export const authSession = new AuthSession({
@@ -29,11 +29,20 @@ const SESSION_GONE_CODES = new Set(['SESSION_REVOKED', 'SESSION_EXPIRED']);
 export type ApiOptions = Omit<RequestOptions, 'token'>;
 
 /** Calls the API as the signed-in person, refreshing the access token once if it went stale. */
-export async function authedRequest<T>(path: string, options: ApiOptions = {}): Promise<T> {
+export function authedRequest<T>(path: string, options: ApiOptions = {}): Promise<T> {
+  return withAccessToken((token) => request<T>(path, { ...options, token }));
+}
+
+/** Uploads a file (multipart) as the signed-in person, reporting progress from 0 to 1. */
+export function authedUpload<T>(path: string, options: Omit<UploadOptions, 'token'>): Promise<T> {
+  return withAccessToken((token) => upload<T>(path, { ...options, token }));
+}
+
+async function withAccessToken<T>(call: (token: string) => Promise<T>): Promise<T> {
   const token = await authSession.getAccessToken();
   if (!token) throw new ApiError({ status: 401, code: 'UNAUTHENTICATED', message: 'Please log in again.' });
   try {
-    return await request<T>(path, { ...options, token });
+    return await call(token);
   } catch (error) {
     if (isApiError(error) && error.status === 401 && SESSION_GONE_CODES.has(error.code)) {
       authSession.signOut('revoked');
@@ -42,7 +51,7 @@ export async function authedRequest<T>(path: string, options: ApiOptions = {}): 
     if (!isApiError(error) || error.status !== 401 || !REFRESHABLE_CODES.has(error.code)) throw error;
     const fresh = await authSession.refresh();
     if (!fresh) throw error;
-    return request<T>(path, { ...options, token: fresh });
+    return call(fresh);
   }
 }
 

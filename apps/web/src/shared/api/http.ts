@@ -28,27 +28,75 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     throw new ApiError({ status: 0, code: NETWORK_ERROR, message: 'Network error' });
   }
 
-  const text = await response.text();
-  let payload: unknown = undefined;
-  if (text) {
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      payload = undefined;
-    }
-  }
+  const payload = parseJson(await response.text());
 
-  if (!response.ok) {
-    const parsed = ErrorBody.safeParse(payload);
-    throw new ApiError({
-      status: response.status,
-      code: parsed.success ? parsed.data.code : `HTTP_${response.status}`,
-      message: parsed.success ? parsed.data.error : response.statusText || `HTTP ${response.status}`,
-      details: parsed.success ? parsed.data.details : undefined,
-      limit: parsed.success ? parsed.data.limit : undefined,
-      requestId: parsed.success ? parsed.data.requestId : undefined,
-      retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
-    });
-  }
+  if (!response.ok)
+    throw toApiError(response.status, response.statusText, payload, response.headers.get('Retry-After'));
   return payload as T;
+}
+
+function toApiError(status: number, statusText: string, payload: unknown, retryAfter: string | null): ApiError {
+  const parsed = ErrorBody.safeParse(payload);
+  return new ApiError({
+    status,
+    code: parsed.success ? parsed.data.code : `HTTP_${status}`,
+    message: parsed.success ? parsed.data.error : statusText || `HTTP ${status}`,
+    details: parsed.success ? parsed.data.details : undefined,
+    limit: parsed.success ? parsed.data.limit : undefined,
+    requestId: parsed.success ? parsed.data.requestId : undefined,
+    retryAfter: parseRetryAfter(retryAfter),
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface UploadOptions {
+  /** The multipart field name of the file. */
+  field: string;
+  file: File;
+  token?: string | null;
+  signal?: AbortSignal;
+  /** Called as the bytes go up, from 0 to 1. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * One multipart POST of a file to our API, JSON out, failures as ApiError. On
+ * XMLHttpRequest rather than fetch, which cannot report upload progress.
+ */
+export function upload<T>(path: string, options: UploadOptions): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (options.token) xhr.setRequestHeader('Authorization', `Bearer ${options.token}`);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      const payload = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(payload as T);
+      else reject(toApiError(xhr.status, xhr.statusText, payload, xhr.getResponseHeader('Retry-After')));
+    };
+    xhr.onerror = () => reject(new ApiError({ status: 0, code: NETWORK_ERROR, message: 'Network error' }));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled', 'AbortError'));
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) {
+        reject(new DOMException('The upload was cancelled', 'AbortError'));
+        return;
+      }
+      signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    const form = new FormData();
+    form.append(options.field, options.file);
+    xhr.send(form);
+  });
 }
