@@ -34,6 +34,7 @@ import { attachRealtime } from './platform/realtime/socket-server.js';
 import type { Secrets } from './platform/secrets.js';
 import { createDataKeys } from './platform/crypto-keys/data-keys.js';
 import { createLocalStorage } from './platform/storage/local-storage.js';
+import { createS3Storage } from './platform/storage/s3-storage.js';
 import { createCarrier, type RunningCarrier } from './providers/carrier/index.js';
 import { describeDeliveryError } from './providers/carrier/twilio/delivery-errors.js';
 
@@ -219,7 +220,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     signer,
     service: createMediaService({
       db: deps.database.db,
-      storage: createLocalStorage(path.join(config.dataDir, 'files')),
+      storage:
+        config.storage.kind === 's3'
+          ? createS3Storage(config.storage)
+          : createLocalStorage(path.join(config.dataDir, 'files')),
       urlKey: createHmac('sha256', deps.secrets.jwtSecret).update('commpro media urls').digest('base64url'),
       publicUrl: config.publicUrl,
       maxBytes: config.messages.mediaMaxBytes,

@@ -219,3 +219,64 @@ describe('loadConfig errors', () => {
     expect(config.jwtSecret).toHaveLength(32);
   });
 });
+
+describe('loadConfig file storage', () => {
+  const s3 = {
+    S3_BUCKET: 'commpro-media',
+    S3_ACCESS_KEY_ID: 'AKID',
+    S3_SECRET_ACCESS_KEY: 'secret',
+  };
+
+  it('keeps files on local disk when S3_BUCKET is unset or blank', () => {
+    expect(loadConfig({}).storage).toEqual({ kind: 'local' });
+    expect(loadConfig({ S3_BUCKET: '  ', S3_FORCE_PATH_STYLE: 'true', S3_REGION: 'eu-west-1' }).storage).toEqual({
+      kind: 'local',
+    });
+  });
+
+  it('uses the bucket when S3_BUCKET is set: AWS defaults to us-east-1, virtual-hosted addressing', () => {
+    expect(loadConfig(s3).storage).toEqual({
+      kind: 's3',
+      endpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'commpro-media',
+      accessKeyId: 'AKID',
+      secretAccessKey: 'secret',
+      forcePathStyle: false,
+      prefix: undefined,
+    });
+  });
+
+  it('signs for region auto with a custom endpoint (R2) unless S3_REGION says otherwise', () => {
+    const r2 = { ...s3, S3_ENDPOINT: 'https://acct.r2.cloudflarestorage.com' };
+    expect(loadConfig(r2).storage).toMatchObject({
+      kind: 's3',
+      endpoint: 'https://acct.r2.cloudflarestorage.com',
+      region: 'auto',
+    });
+    expect(
+      loadConfig({ ...r2, S3_REGION: 'eu-central-1', S3_FORCE_PATH_STYLE: 'true', S3_PREFIX: 'prod' }).storage,
+    ).toMatchObject({ region: 'eu-central-1', forcePathStyle: true, prefix: 'prod' });
+  });
+
+  it('requires both S3 credentials with S3_BUCKET, blank ones included', () => {
+    const error = configError({ S3_BUCKET: 'b', S3_ACCESS_KEY_ID: ' ' });
+    expect(error.message).toContain('S3_ACCESS_KEY_ID is required when S3_BUCKET is set');
+    expect(error.message).toContain('S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set');
+    expect(configError({ S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'AKID' }).message).not.toContain('S3_ACCESS_KEY_ID');
+  });
+
+  it('refuses an S3 endpoint or credentials without a bucket rather than quietly using local disk', () => {
+    expect(configError({ S3_ENDPOINT: 'https://minio:9000' }).message).toContain('S3_BUCKET is required');
+    expect(configError({ S3_ACCESS_KEY_ID: 'AKID', S3_SECRET_ACCESS_KEY: 'x' }).message).toContain('S3_BUCKET');
+  });
+
+  it.each([
+    ['S3_ENDPOINT', 'r2.example.com'],
+    ['S3_FORCE_PATH_STYLE', 'maybe'],
+  ])('rejects %s=%s and names it', (key, value) => {
+    const error = configError({ ...s3, [key]: value });
+    expect(error.message).toMatch(new RegExp(`\\b${key}\\b`));
+    expect(error.message).not.toContain('secret');
+  });
+});

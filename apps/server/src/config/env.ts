@@ -80,6 +80,13 @@ const EnvSchema = z.object({
   BILLING: z.enum(['local', 'stripe']).default('local'),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  S3_BUCKET: optionalString,
+  S3_ENDPOINT: httpUrl,
+  S3_REGION: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  S3_PREFIX: optionalString,
 });
 
 /**
@@ -90,6 +97,12 @@ function providerProblems(env: Record<string, string | undefined>): string[] {
   const required: Record<string, { when: boolean; keys: string[] }> = {
     'CARRIER=twilio': { when: env.CARRIER === 'twilio', keys: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] },
     'BILLING=stripe': { when: env.BILLING === 'stripe', keys: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
+    'S3_BUCKET is set': { when: !!env.S3_BUCKET, keys: ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] },
+    // Otherwise half an S3 setup would quietly leave files on local disk.
+    'S3_ENDPOINT or S3 credentials are set': {
+      when: ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].some((key) => !!env[key]),
+      keys: ['S3_BUCKET'],
+    },
   };
   return Object.entries(required).flatMap(([branch, { when, keys }]) =>
     when ? keys.filter((key) => !env[key]).map((key) => `${key} is required when ${branch}`) : [],
@@ -126,6 +139,20 @@ export type Config = Readonly<{
   webhooksPerMinute: number;
   messages: Readonly<{ perMinute: number; dailyCap: number; mediaMaxBytes: number }>;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
+  /** Where uploaded files go: `local` is DATA_DIR/files; `s3` is any S3-compatible bucket (S3_BUCKET set). */
+  storage: Readonly<
+    | { kind: 'local' }
+    | {
+        kind: 's3';
+        endpoint: string | undefined;
+        region: string;
+        bucket: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+        forcePathStyle: boolean;
+        prefix: string | undefined;
+      }
+  >;
 }>;
 
 export class ConfigError extends Error {}
@@ -192,6 +219,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       env.BILLING === 'stripe'
         ? { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY!, webhookSecret: env.STRIPE_WEBHOOK_SECRET! }
         : { kind: 'local' },
+    storage: env.S3_BUCKET
+      ? {
+          kind: 's3',
+          endpoint: env.S3_ENDPOINT,
+          // R2 signs with region `auto`; AWS itself needs a real region.
+          region: env.S3_REGION ?? (env.S3_ENDPOINT ? 'auto' : 'us-east-1'),
+          bucket: env.S3_BUCKET,
+          accessKeyId: env.S3_ACCESS_KEY_ID!,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          prefix: env.S3_PREFIX,
+        }
+      : { kind: 'local' },
   };
   return Object.freeze(config);
 }
