@@ -198,6 +198,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   Object.assign(jobHandlers, numbers.jobHandlers);
 
+  const media = createMediaService({
+    db: deps.database.db,
+    storage:
+      config.storage.kind === 's3'
+        ? createS3Storage(config.storage)
+        : createLocalStorage(path.join(config.dataDir, 'files')),
+    urlKey: createHmac('sha256', deps.secrets.jwtSecret).update('commpro media urls').digest('base64url'),
+    publicUrl: config.publicUrl,
+    maxBytes: config.messages.mediaMaxBytes,
+    clock,
+  });
+  await app.register(mediaRoutes, { prefix: '/api', signer, service: media });
+
   const messaging = await registerMessagingModule(app, {
     db: deps.database.db,
     carrier,
@@ -208,6 +221,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     jobs,
     realtime,
     describeFailure: describeDeliveryError,
+    media,
     publicUrl: config.publicUrl,
     dailySendCap: config.messages.dailyCap,
     sendsPerMinute: config.messages.perMinute,
@@ -215,21 +229,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, messaging.jobHandlers);
-  await app.register(mediaRoutes, {
-    prefix: '/api',
-    signer,
-    service: createMediaService({
-      db: deps.database.db,
-      storage:
-        config.storage.kind === 's3'
-          ? createS3Storage(config.storage)
-          : createLocalStorage(path.join(config.dataDir, 'files')),
-      urlKey: createHmac('sha256', deps.secrets.jwtSecret).update('commpro media urls').digest('base64url'),
-      publicUrl: config.publicUrl,
-      maxBytes: config.messages.mediaMaxBytes,
-      clock,
-    }),
-  });
   await app.register(adminRoutes, { prefix: '/api/admin', billing });
   if (carrier.simulateInbound && carrier.idle) {
     await app.register(sandboxRoutes, {

@@ -42,6 +42,16 @@ export const SendMessageBody = z
   });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
+/** An uploaded MMS picture: send its `url` in `mediaUrls`. */
+export const UploadedMedia = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  contentType: z.string(),
+  sizeBytes: z.number().int(),
+  expiresAt: z.iso.datetime(),
+});
+export type UploadedMedia = z.infer<typeof UploadedMedia>;
+
 export const ConversationSummary = z.object({
   conversationId: z.uuid(),
   /** The contact for that number, once the contacts module exists. */

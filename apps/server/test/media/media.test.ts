@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectError, registerUser } from '../helpers/auth-flows.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { buyNumber, setPlan } from '../helpers/numbers-flows.js';
+import { createTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -84,5 +85,51 @@ describe('MMS media', () => {
     );
     expectError(await upload(user.accessToken, Buffer.concat([PNG, Buffer.alloc(8192)])), 413, 'PAYLOAD_TOO_LARGE');
     expectError(await upload(undefined, PNG), 401, 'UNAUTHORIZED');
+  });
+
+  it('sends a picture by MMS; the message hands out a freshly signed link even after the first one expired', async () => {
+    const user = await registerUser(t);
+    await setPlan(t, user.id, 'STARTER');
+    const line = await buyNumber(t, user.accessToken);
+    const media = (await upload(user.accessToken, PNG)).json();
+    const sent = await call(t, 'POST', '/api/messages/send', {
+      token: user.accessToken,
+      payload: { from: line.phoneNumber, to: '+14155550142', mediaUrls: [media.url] },
+    });
+    expect(sent.statusCode, sent.body).toBe(202);
+    expect(sent.json()).toMatchObject({ type: 'MMS' });
+
+    t.clock.advance(8 * 24 * 3600_000);
+    try {
+      expectError(await t.app.inject({ method: 'GET', url: pathOf(media.url) }), 404, 'NOT_FOUND');
+      // A week later the access token has long expired too: log in again.
+      const login = await call(t, 'POST', '/api/auth/login', {
+        payload: { email: user.email, password: STRONG_PASSWORD },
+      });
+      const thread = await call(t, 'GET', '/api/messages/conversation/%2B14155550142', {
+        token: login.json().accessToken,
+      });
+      const [link] = thread.json().messages[0].mediaUrls;
+      expect(link).not.toBe(media.url);
+      const fresh = await t.app.inject({ method: 'GET', url: pathOf(link) });
+      expect(fresh.statusCode).toBe(200);
+      expect(fresh.rawPayload.equals(PNG)).toBe(true);
+    } finally {
+      t.clock.now = new Date();
+    }
+  });
+
+  it('refuses to send another user’s uploaded picture', async () => {
+    const owner = await registerUser(t);
+    const thief = await registerUser(t);
+    await setPlan(t, thief.id, 'STARTER');
+    const line = await buyNumber(t, thief.accessToken);
+    const media = (await upload(owner.accessToken, PNG)).json();
+    const res = await call(t, 'POST', '/api/messages/send', {
+      token: thief.accessToken,
+      payload: { from: line.phoneNumber, to: '+14155550142', mediaUrls: [media.url] },
+    });
+    const body = expectError(res, 400, 'VALIDATION_FAILED', 'mediaUrls');
+    expect(body.details![0]!.code).toBe('MEDIA_NOT_YOURS');
   });
 });

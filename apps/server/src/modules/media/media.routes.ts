@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { ErrorBody } from '@commpro/contracts';
+import { ErrorBody, UploadedMedia } from '@commpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,14 +7,6 @@ import { AppError } from '../../platform/errors.js';
 import { bearerToken, caller } from '../../platform/http/authenticate.js';
 import type { TokenSigner } from '../../platform/auth/access-tokens.js';
 import type { MediaService } from './media.service.js';
-
-const UploadedMedia = z.object({
-  id: z.uuid(),
-  url: z.string(),
-  contentType: z.string(),
-  sizeBytes: z.number().int(),
-  expiresAt: z.iso.datetime(),
-});
 
 /** POST /api/messages/media (upload, signed in) and GET /api/media/:id (owner or signed URL). */
 export async function mediaRoutes(

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import { safeEqual } from '../../platform/crypto.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -48,8 +48,37 @@ export function createMediaService(deps: MediaServiceDeps) {
     };
   }
 
+  const base = new URL(deps.publicUrl);
+  /** The media id when `url` is one of our media links, signed or not. */
+  function idOf(url: string): string | undefined {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (!parsed || parsed.origin !== base.origin) return undefined;
+    return /^\/api\/media\/([0-9a-f-]{36})$/.exec(parsed.pathname.slice(base.pathname.replace(/\/$/, '').length))?.[1];
+  }
+
   return {
     maxBytes: deps.maxBytes,
+
+    /**
+     * Our media links in a message are re-signed whenever they are handed out
+     * (to the app, to the carrier), so a picture never stops loading when its
+     * first signature expires. Other links are returned as they are.
+     */
+    freshLink(url: string): string {
+      const id = idOf(url);
+      return id ? signedUrl(id).url : url;
+    },
+
+    /** Whether every one of our media links among `urls` was uploaded by this user (other links are not ours to judge). */
+    async ownsAll(userId: string, urls: readonly string[]): Promise<boolean> {
+      const ids = [...new Set(urls.map(idOf).filter((id): id is string => id !== undefined))];
+      if (!ids.length) return true;
+      const rows = await db
+        .select({ id: mediaFiles.id })
+        .from(mediaFiles)
+        .where(and(inArray(mediaFiles.id, ids), eq(mediaFiles.userId, userId)));
+      return rows.length === ids.length;
+    },
 
     async upload(userId: string, bytes: Buffer) {
       const contentType = detectImageType(bytes);

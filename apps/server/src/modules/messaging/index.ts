@@ -9,7 +9,12 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { NumbersService } from '../numbers/index.js';
 import { createMessagingRepository } from './messaging.repository.js';
 import { messagingRoutes } from './messaging.routes.js';
-import { type ContentSealer, createMessagingService, SEND_JOB } from './messaging.service.js';
+import {
+  type ContentSealer,
+  createMessagingService,
+  type MessagingServiceDeps,
+  SEND_JOB,
+} from './messaging.service.js';
 import { messagingWebhookRoutes, STATUS_EVENT } from './webhook.routes.js';
 
 export interface MessagingModuleDeps {
@@ -22,6 +27,7 @@ export interface MessagingModuleDeps {
   jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
   realtime: Realtime;
   describeFailure: (carrierCode: number) => { code: string; reason: string };
+  media: MessagingServiceDeps['media'];
   publicUrl: string;
   dailySendCap: number;
   sendsPerMinute: number;
@@ -43,6 +49,7 @@ export async function registerMessagingModule(app: FastifyInstance, deps: Messag
     jobs: deps.jobs,
     realtime: deps.realtime,
     describeFailure: deps.describeFailure,
+    media: deps.media,
     pendingStatuses: {
       take: (carrierMessageId) => webhookLog.takePending(deps.carrier.name, STATUS_EVENT, carrierMessageId),
     },

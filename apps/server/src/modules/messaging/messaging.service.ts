@@ -39,6 +39,8 @@ export interface MessagingServiceDeps {
   realtime: Pick<Realtime, 'emitToUser'>;
   /** A carrier error code (Twilio's 30007…) as a stable code and a sentence a person understands. */
   describeFailure: (carrierCode: number) => { code: string; reason: string };
+  /** Our media links: re-signed when handed out, and checked to be the sender's own. */
+  media: { freshLink(url: string): string; ownsAll(userId: string, urls: readonly string[]): Promise<boolean> };
   /** Status callbacks that arrived before their message's carrier id was stored (see applyStatus). */
   pendingStatuses: { take(carrierMessageId: string): Promise<WebhookParams[]> };
   publicUrl: string;
@@ -70,7 +72,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   const { db, repo, sealer, clock } = deps;
 
   async function openList(row: MessageRow): Promise<string[]> {
-    return row.mediaUrls === null ? [] : (JSON.parse(await sealer.open(row.userId, row.mediaUrls)) as string[]);
+    if (row.mediaUrls === null) return [];
+    return (JSON.parse(await sealer.open(row.userId, row.mediaUrls)) as string[]).map((url) =>
+      deps.media.freshLink(url),
+    );
   }
 
   function failureOf(row: MessageRow): Message['failure'] {
@@ -218,6 +223,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       if (!line) throw validationError('from', 'Send from one of your active numbers', 'NOT_YOUR_LINE');
       const media = input.mediaUrls ?? [];
       const isMms = media.length > 0;
+      if (!(await deps.media.ownsAll(userId, media))) {
+        throw validationError('mediaUrls', 'Attach pictures you uploaded', 'MEDIA_NOT_YOURS');
+      }
       if (!(isMms ? line.capabilities.mms : line.capabilities.sms)) {
         throw validationError('from', `This number cannot send ${isMms ? 'MMS' : 'SMS'}`, 'LINE_NOT_CAPABLE');
       }
