@@ -1,10 +1,9 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { apiToken, buyFrenchMobile, DESKTOP, registerViaApi, shot, signedIn, uniqueEmail } from './support';
+import { buyFrenchMobile, DESKTOP, formatted, putOnPlan, registerViaApi, shot, signedIn, uniqueEmail } from './support';
 
-// Pictures (MMS): attach, preview, remove, upload refused, and the FREE plan's 402 explained.
-// Sending is refused on FREE (0 MMS) and no plan can be changed yet, so the picture of a
-// message is shown from an inbound MMS put into the thread's answer, with a real signed URL.
+// Pictures (MMS): attach, preview, remove, upload refused, the FREE plan's 402 explained, and a
+// real picture from A to B once an administrator has put A on Starter (FREE includes no MMS).
 
 function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -189,73 +188,94 @@ test('a file that is not a picture is refused by the server, next to the attachm
   await page.context().close();
 });
 
-test('a picture in a message shows from its signed URL and opens full size', async ({ browser, request }) => {
-  const email = uniqueEmail('mms-view');
-  await registerViaApi(request, { email, firstName: 'Zoé', lastName: 'Garnier' });
-  const mine = await buyFrenchMobile(request, email);
-  const headers = { Authorization: `Bearer ${await apiToken(request, email)}` };
-  const upload = await request.post('/api/messages/media', { headers, multipart: { file: PICTURE } });
-  expect(upload.status(), await upload.text()).toBe(201);
-  const { url } = (await upload.json()) as { url: string };
-  // The signed URL alone (no session) serves the picture: that is what a phone gets.
-  const anonymous = await request.get(url.replace(/^https?:\/\/[^/]+/, ''));
-  expect(anonymous.status()).toBe(200);
-  expect(anonymous.headers()['content-type']).toBe('image/png');
+test('on Starter, A sends B a picture: B sees it live, unread, loads it and opens it; A sees ✓✓', async ({
+  browser,
+  request,
+}) => {
+  const emailA = uniqueEmail('mms-a');
+  const emailB = uniqueEmail('mms-b');
+  await registerViaApi(request, { email: emailA, firstName: 'Zoé', lastName: 'Garnier' });
+  await registerViaApi(request, { email: emailB, firstName: 'Louis', lastName: 'Faure' });
+  const numberA = await buyFrenchMobile(request, emailA);
+  const numberB = await buyFrenchMobile(request, emailB);
+  // An operator puts A on Starter (pictures included), as the administrator, through the API.
+  await putOnPlan(request, emailA, 'STARTER');
 
-  const their = '+33611223346';
-  const page = await signedIn(browser, email);
-  await page.getByRole('link', { name: 'New message' }).click();
-  await page.getByLabel('To', { exact: true }).fill(their);
-  await page.getByLabel('Message', { exact: true }).fill('Did the photos arrive?');
-  await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect(page.getByRole('heading', { name: '+33 6 11 22 33 46', level: 1 })).toBeVisible();
+  const a = await signedIn(browser, emailA);
+  const b = await signedIn(browser, emailB);
+  await expect(b.getByRole('heading', { name: 'No conversations yet' })).toBeVisible();
 
-  // Their reply with a picture (an inbound MMS), as the thread would bring it.
-  await page.route('**/api/messages/conversation/**', async (route) => {
-    const response = await route.fetch();
-    const list = (await response.json()) as { messages: Record<string, unknown>[] };
-    const now = new Date().toISOString();
-    const [latest] = list.messages;
-    list.messages.unshift({
-      ...latest,
-      id: '5b0e6f4e-8a53-4c57-9a4e-2f1f3c7d9a10',
-      from: their,
-      to: mine,
-      direction: 'INBOUND',
-      type: 'MMS',
-      body: 'Here it is!',
-      mediaUrls: [url],
-      status: 'RECEIVED',
-      statusHistory: [{ status: 'RECEIVED', at: now }],
-      failure: null,
-      readAt: now,
-      createdAt: now,
-    });
-    await route.fulfill({ response, json: list });
-  });
-  await page.reload();
-  const photo = page.getByTestId('message-photo');
+  await a.getByRole('link', { name: 'New message' }).click();
+  await a.getByLabel('To', { exact: true }).fill(numberB);
+  const text = 'Here is the harbour view for the brochure.';
+  await a.getByLabel('Message', { exact: true }).fill(text);
+  await attach(a, PICTURE);
+  await expect(a.getByTestId('attachment')).toHaveAttribute('data-state', 'ready');
+  const sent = a.waitForResponse((r) => r.url().endsWith('/api/messages/send'));
+  await a.getByRole('button', { name: 'Send', exact: true }).click();
+  const accepted = await sent;
+  expect(accepted.status(), await accepted.text()).toBe(202);
+  expect(await accepted.json()).toMatchObject({ type: 'MMS', body: text });
+  // The signed link is built from PUBLIC_URL, the address the browser uses: same origin (CSP img-src 'self').
+  const { mediaUrls } = accepted.request().postDataJSON() as { mediaUrls: string[] };
+  expect(mediaUrls).toEqual([expect.stringMatching(new RegExp(`^${new URL(a.url()).origin}/api/media/`))]);
+
+  // A: in the thread, the picture in the bubble, ✓✓ once the sandbox delivers it.
+  await expect(a.getByRole('heading', { name: formatted(numberB), level: 1 })).toBeVisible();
+  const mineA = a.getByTestId('message').filter({ hasText: text });
+  await expect(mineA).toHaveAttribute('data-direction', 'OUTBOUND');
+  await expect(mineA).toHaveAttribute('data-status', 'DELIVERED');
+  await expect(mineA.locator('.bubble__status--delivered')).toBeVisible();
+  const photoA = mineA.getByTestId('message-photo');
+  await expect.poll(() => photoA.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
+  await expect(a.getByTestId('attachment')).toHaveCount(0);
+  await shot(a, 'messages-mms-sent-phone');
+
+  // B: the conversation appears live, unread, without a reload.
+  const rowB = b.getByTestId('conversation').filter({ hasText: formatted(numberA) });
+  await expect(rowB).toBeVisible();
+  await expect(rowB).toContainText(text);
+  await expect(rowB).toContainText('1 unread');
+  await shot(b, 'messages-mms-list-phone');
+
+  // B opens it: the picture loads from its signed URL (same origin) and opens full size.
+  await rowB.click();
+  await expect(b.getByRole('heading', { name: formatted(numberA), level: 1 })).toBeVisible();
+  const received = b.getByTestId('message').filter({ hasText: text });
+  await expect(received).toHaveAttribute('data-direction', 'INBOUND');
+  const photo = received.getByTestId('message-photo');
   await expect(photo).toBeVisible();
   await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
-  await shot(page, 'messages-attach-bubble-phone');
+  await shot(b, 'messages-mms-received-phone');
 
-  await page.getByRole('button', { name: 'View photo full size' }).click();
-  const viewer = page.getByRole('dialog', { name: 'Photo' });
+  await received.getByRole('button', { name: 'View photo full size' }).click();
+  const viewer = b.getByRole('dialog', { name: 'Photo' });
   await expect(viewer).toBeVisible();
+  await expect.poll(() => viewer.getByRole('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
   await expect(viewer.getByRole('link', { name: 'Open original' })).toHaveAttribute(
     'href',
     /\/api\/media\/.+signature=/,
   );
-  await shot(page, 'messages-attach-lightbox-phone', { fullHeight: false });
-  await page.keyboard.press('Escape');
+  await shot(b, 'messages-mms-viewer-phone', { fullHeight: false });
+  await b.keyboard.press('Escape');
   await expect(viewer).toHaveCount(0);
 
-  await page.setViewportSize(DESKTOP);
-  await shot(page, 'messages-attach-bubble-desktop');
-  await page.getByRole('button', { name: 'View photo full size' }).click();
+  // The signed URL alone (no session) serves the picture: that is what a phone gets.
+  const src = await photo.getAttribute('src');
+  const anonymous = await request.get(src ?? '');
+  expect(anonymous.status()).toBe(200);
+  expect(anonymous.headers()['content-type']).toBe('image/png');
+
+  await b.setViewportSize(DESKTOP);
+  await shot(b, 'messages-mms-received-desktop');
+  await received.getByRole('button', { name: 'View photo full size' }).click();
   await expect(viewer).toBeVisible();
-  await shot(page, 'messages-attach-lightbox-desktop', { fullHeight: false });
+  await shot(b, 'messages-mms-viewer-desktop', { fullHeight: false });
   await viewer.getByRole('button', { name: 'Close' }).click();
   await expect(viewer).toHaveCount(0);
-  await page.context().close();
+  await a.setViewportSize(DESKTOP);
+  await shot(a, 'messages-mms-sent-desktop');
+
+  await a.context().close();
+  await b.context().close();
 });

@@ -1,7 +1,9 @@
-// Runs the Playwright specs against the real server: starts `node apps/server/dist/main.js`
-// on a free port with a fresh DATA_DIR (embedded PGlite), waits for /health, runs the
-// specs, then stops the server and deletes its data. Extra arguments go to `playwright test`.
-import { spawn } from 'node:child_process';
+// Runs the Playwright specs against the real server: creates an administrator in a fresh
+// DATA_DIR (embedded PGlite) with the admin CLI, then starts `node apps/server/dist/main.js`
+// on a free port with that DATA_DIR, waits for /health, runs the specs, then stops the server
+// and deletes its data. Extra arguments go to `playwright test`.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const webDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = path.resolve(webDir, '../..');
 const serverEntry = path.join(repoRoot, 'apps/server/dist/main.js');
+const adminCli = path.join(repoRoot, 'apps/server/dist/cli/admin-create.js');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function fail(message) {
@@ -20,6 +23,7 @@ function fail(message) {
 }
 
 if (!existsSync(serverEntry)) fail(`${path.relative(repoRoot, serverEntry)} is missing; run \`npm run build\` first.`);
+if (!existsSync(adminCli)) fail(`${path.relative(repoRoot, adminCli)} is missing; run \`npm run build\` first.`);
 if (!existsSync(path.join(webDir, 'dist/index.html'))) fail('apps/web/dist is missing; run `npm run build` first.');
 if (!existsSync(chromium)) fail(`Chromium not found at ${chromium} (set CHROMIUM_PATH).`);
 
@@ -46,10 +50,25 @@ const serverEnv = {
   RATE_LIMIT_MAX: '1000',
   NODE_ENV: 'test',
   LOG_LEVEL: 'warn',
+  // The address the browser uses, so signed media links are same-origin (CSP img-src 'self').
+  PUBLIC_URL: baseURL,
 };
 // Embedded PGlite and in-process state, like `npm start` on a fresh clone.
 delete serverEnv.DATABASE_URL;
 delete serverEnv.REDIS_URL;
+
+// An administrator for the specs (e.g. to put an account on a plan). PGlite is single-process:
+// the CLI runs on the DATA_DIR before the server opens it.
+const admin = { email: 'e2e-admin@example.com', password: `${randomBytes(18).toString('base64url')}-Aa1` };
+const created = spawnSync(process.execPath, [adminCli, '--email', admin.email, '--password', admin.password], {
+  cwd: repoRoot,
+  env: serverEnv,
+  encoding: 'utf8',
+});
+if (created.status !== 0) {
+  rmSync(dataDir, { recursive: true, force: true });
+  fail(`the admin CLI failed (${created.status}): ${created.stderr || created.stdout}`);
+}
 
 const server = spawn(process.execPath, [serverEntry], { cwd: repoRoot, env: serverEnv, stdio: 'inherit' });
 let serverExited = false;
@@ -101,7 +120,17 @@ try {
     const runner = spawn(
       process.execPath,
       [cli, 'test', '--config', path.join(webDir, 'e2e/playwright.config.ts'), ...process.argv.slice(2)],
-      { cwd: webDir, env: { ...process.env, E2E_BASE_URL: baseURL, CHROMIUM_PATH: chromium }, stdio: 'inherit' },
+      {
+        cwd: webDir,
+        env: {
+          ...process.env,
+          E2E_BASE_URL: baseURL,
+          CHROMIUM_PATH: chromium,
+          E2E_ADMIN_EMAIL: admin.email,
+          E2E_ADMIN_PASSWORD: admin.password,
+        },
+        stdio: 'inherit',
+      },
     );
     exitCode = await new Promise((resolve) => runner.on('exit', (code) => resolve(code ?? 1)));
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import type { PlanTier } from '@commpro/contracts';
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 
@@ -130,4 +131,24 @@ export async function signedIn(
   await logInViaForm(page, email);
   await expect(page).toHaveURL(/\/messages$/);
   return page;
+}
+
+// Operators: e2e/run.mjs creates an administrator with the admin CLI before the server starts.
+
+/** Puts the account of `email` on `tier` the way an operator does: as the administrator, through the API. */
+export async function putOnPlan(request: APIRequestContext, email: string, tier: Exclude<PlanTier, 'FREE'>) {
+  const adminEmail = process.env.E2E_ADMIN_EMAIL;
+  const adminPassword = process.env.E2E_ADMIN_PASSWORD;
+  if (!adminEmail || !adminPassword) throw new Error('E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD come from e2e/run.mjs');
+  const user = await request.post('/api/auth/login', { data: { email, password: PASSWORD } });
+  expect(user.ok(), await user.text()).toBeTruthy();
+  const { user: account } = (await user.json()) as { user: { id: string } };
+  const login = await request.post('/api/auth/login', { data: { email: adminEmail, password: adminPassword } });
+  expect(login.ok(), await login.text()).toBeTruthy();
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const changed = await request.put(`/api/admin/users/${account.id}/plan`, {
+    headers: { Authorization: `Bearer ${accessToken}` },
+    data: { tier },
+  });
+  expect(changed.status(), await changed.text()).toBe(200);
 }

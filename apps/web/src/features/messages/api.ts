@@ -1,14 +1,12 @@
-import type { ConversationList, Message, MessageList, SendMessageBody, SuccessResponse } from '@commpro/contracts';
+import type {
+  ConversationList,
+  Message,
+  MessageList,
+  SendMessageBody,
+  SuccessResponse,
+  UploadedMedia,
+} from '@commpro/contracts';
 import { authedRequest, authedUpload } from '../../shared/api/client';
-
-/** An image uploaded for an MMS: `url` is signed, for the carrier and the recipient's phone. */
-export interface UploadedMedia {
-  id: string;
-  url: string;
-  contentType: string;
-  sizeBytes: number;
-  expiresAt: string;
-}
 
 /** How many messages of a thread we load (newest first from the server). */
 export const THREAD_PAGE = 200;

@@ -1,10 +1,11 @@
+import type { UploadedMedia } from '@commpro/contracts';
 import { ImageOff, ImagePlus, X } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../shared/api/error-message';
 import { isApiError } from '../../shared/api/errors';
 import { useI18n, useT, type Translate } from '../../shared/i18n/i18n';
 import { Spinner } from '../../shared/ui/Spinner';
-import { messagesApi, type UploadedMedia } from './api';
+import { messagesApi } from './api';
 import { checkPicture, formatBytes, MEDIA_TYPES } from './format';
 
 /** The picture attached to the message being written, from the pick to the signed URL. */
