@@ -11,6 +11,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { perAccountPerMinute } from '../../platform/http/account-rate-limit.js';
 import { caller } from '../../platform/http/authenticate.js';
 import type { MessagingService } from './messaging.service.js';
 
@@ -68,15 +69,7 @@ export async function messagingRoutes(fastify: FastifyInstance, { service, sends
   app.post(
     '/send',
     {
-      config: {
-        rateLimit: {
-          max: sendsPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler' as const,
-          keyGenerator: (request: { auth: { userId: string } | null; ip: string }) =>
-            request.auth?.userId ?? request.ip,
-        },
-      },
+      config: perAccountPerMinute(sendsPerMinute),
       schema: {
         tags,
         security,

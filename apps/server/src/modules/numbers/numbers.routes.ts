@@ -13,6 +13,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { perAccountPerMinute } from '../../platform/http/account-rate-limit.js';
 import { caller } from '../../platform/http/authenticate.js';
 import type { NumbersService } from './numbers.service.js';
 
@@ -44,16 +45,7 @@ export async function numbersRoutes(
 ) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.addHook('preValidation', app.authenticate);
-  const carrierLimit = {
-    rateLimit: {
-      max: carrierCallsPerMinute,
-      timeWindow: 60_000,
-      // Per account, not per IP: the cost is the account's. Counted after authentication (preHandler),
-      // which also means a request without a valid token is refused before it costs anything.
-      hook: 'preHandler' as const,
-      keyGenerator: (request: { auth: { userId: string } | null; ip: string }) => request.auth?.userId ?? request.ip,
-    },
-  };
+  const carrierLimit = perAccountPerMinute(carrierCallsPerMinute);
 
   app.get(
     '/available',
