@@ -49,9 +49,14 @@ export function useRealtime(): void {
     socket.on('message:new', (message) => onNewMessage(queryClient, message));
     socket.on('message:status', (event) => applyStatusEvent(queryClient, event));
 
-    socket.on('connect_error', () => {
+    socket.on('connect_error', (error) => {
       // socket.active: the client retries by itself (network trouble). Otherwise the server refused us.
       if (socket.active) return;
+      // Ended from another device before this socket joined its room: the same notice as `session:revoked`.
+      if (error.message === 'SESSION_REVOKED') {
+        authSession.signOut('revoked');
+        return;
+      }
       const delay = Math.min(30_000, 1000 * 2 ** retries++);
       retryTimer = window.setTimeout(() => {
         authSession.refresh().then(
