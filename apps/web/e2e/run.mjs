@@ -48,6 +48,8 @@ const serverEnv = {
   PORT: String(port),
   DATA_DIR: dataDir,
   RATE_LIMIT_MAX: '1000',
+  // Every spec signs up from 127.0.0.1; the per-IP sign-up limit (20/hour) is tested in the server suite.
+  EMAIL_SEND_LIMIT_PER_HOUR: '1000',
   NODE_ENV: 'test',
   LOG_LEVEL: 'warn',
   // The address the browser uses, so signed media links are same-origin (CSP img-src 'self').
