@@ -33,6 +33,28 @@ const encryptionKeys = optionalString.refine(
   { error: 'must be a comma-separated list of id:base64 entries, each key 32 bytes' },
 );
 
+const IceServerSchema = z.object({
+  urls: z.union([z.string().regex(/^(stun|turns?):/), z.array(z.string().regex(/^(stun|turns?):/)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+/** A JSON array of RTCIceServer objects, as browsers take them. */
+const iceServers = optionalString.transform((v, ctx) => {
+  if (v === undefined) return [];
+  try {
+    const parsed = z.array(IceServerSchema).safeParse(JSON.parse(v));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Reported below with the one message a person needs.
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a JSON array of {"urls":"stun:…|turn:…","username"?,"credential"?} objects',
+  });
+  return z.NEVER;
+});
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -77,6 +99,12 @@ const EnvSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_KEY_SID: optionalString,
+  TWILIO_API_KEY_SECRET: optionalString,
+  TWILIO_TWIML_APP_SID: optionalString,
+  ICE_SERVERS: iceServers,
+  CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(30),
+  CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   BILLING: z.enum(['local', 'stripe']).default('local'),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -95,7 +123,17 @@ const EnvSchema = z.object({
  */
 function providerProblems(env: Record<string, string | undefined>): string[] {
   const required: Record<string, { when: boolean; keys: string[] }> = {
-    'CARRIER=twilio': { when: env.CARRIER === 'twilio', keys: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] },
+    'CARRIER=twilio': {
+      when: env.CARRIER === 'twilio',
+      // The API key signs the apps' Voice SDK tokens; the TwiML app routes the calls they place.
+      keys: [
+        'TWILIO_ACCOUNT_SID',
+        'TWILIO_AUTH_TOKEN',
+        'TWILIO_API_KEY_SID',
+        'TWILIO_API_KEY_SECRET',
+        'TWILIO_TWIML_APP_SID',
+      ],
+    },
     'BILLING=stripe': { when: env.BILLING === 'stripe', keys: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
     'S3_BUCKET is set': { when: !!env.S3_BUCKET, keys: ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] },
     // Otherwise half an S3 setup would quietly leave files on local disk.
@@ -130,8 +168,23 @@ export type Config = Readonly<{
   email: Readonly<{ smtpUrl: string | undefined; from: string }>;
   carrier: Readonly<
     | { kind: 'sandbox'; quarantineMs: number; stepDelayMs: number }
-    | { kind: 'twilio'; accountSid: string; authToken: string }
+    | {
+        kind: 'twilio';
+        accountSid: string;
+        authToken: string;
+        apiKeySid: string;
+        apiKeySecret: string;
+        twimlAppSid: string;
+      }
   >;
+  calls: Readonly<{
+    /** How long an inbound call rings the user's apps before it is missed. */
+    ringTimeoutSeconds: number;
+    /** STUN/TURN servers handed to the apps for app-to-app (WebRTC) calls. */
+    iceServers: readonly Readonly<{ urls: string | string[]; username?: string | undefined; credential?: string | undefined }>[];
+    /** Calls an account may place per minute (each costs money). */
+    perMinute: number;
+  }>;
   /** Number searches and purchases per account per minute (each is a carrier call). */
   carrierCallsPerMinute: number;
   jobsPollMs: number;
@@ -201,7 +254,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     email: { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM },
     carrier:
       env.CARRIER === 'twilio'
-        ? { kind: 'twilio', accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN! }
+        ? {
+            kind: 'twilio',
+            accountSid: env.TWILIO_ACCOUNT_SID!,
+            authToken: env.TWILIO_AUTH_TOKEN!,
+            apiKeySid: env.TWILIO_API_KEY_SID!,
+            apiKeySecret: env.TWILIO_API_KEY_SECRET!,
+            twimlAppSid: env.TWILIO_TWIML_APP_SID!,
+          }
         : {
             kind: 'sandbox',
             quarantineMs: env.SANDBOX_QUARANTINE_DAYS * 24 * 3600_000,
@@ -211,6 +271,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       perMinute: env.MESSAGES_PER_MINUTE,
       dailyCap: env.MESSAGES_DAILY_CAP,
       mediaMaxBytes: env.MEDIA_MAX_BYTES,
+    },
+    calls: {
+      ringTimeoutSeconds: env.CALL_RING_TIMEOUT_SECONDS,
+      iceServers: env.ICE_SERVERS,
+      perMinute: env.CALLS_PER_MINUTE,
     },
     carrierCallsPerMinute: env.CARRIER_CALLS_PER_MINUTE,
     jobsPollMs: env.JOBS_POLL_MS,

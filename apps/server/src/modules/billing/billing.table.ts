@@ -1,5 +1,7 @@
-import { index, numeric, pgEnum, pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, numeric, pgEnum, pgTable, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.table.js';
+import { calls } from '../calls/calls.table.js';
 import { phoneNumbers } from '../numbers/numbers.table.js';
 
 export const subscriptionTier = pgEnum('subscription_tier', ['FREE', 'STARTER', 'BUSINESS', 'ENTERPRISE']);
@@ -39,6 +41,7 @@ export const usageRecords = pgTable(
     totalCost: numeric({ precision: 10, scale: 4, mode: 'number' }),
     currency: varchar({ length: 3 }).notNull().default('EUR'),
     phoneNumberId: uuid().references(() => phoneNumbers.id, { onDelete: 'set null' }),
+    callId: uuid().references(() => calls.id, { onDelete: 'set null' }),
     periodStart: timestamp({ withTimezone: true }).notNull(),
     periodEnd: timestamp({ withTimezone: true }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -46,5 +49,9 @@ export const usageRecords = pgTable(
   (t) => [
     index('usage_records_user_period_idx').on(t.userId, t.periodStart, t.periodEnd),
     index('usage_records_type_idx').on(t.type),
+    // A call's minutes are charged once, however many times its end is reported.
+    uniqueIndex('usage_records_call_id_idx')
+      .on(t.callId)
+      .where(sql`${t.callId} is not null`),
   ],
 );

@@ -106,11 +106,7 @@ export interface NumbersCarrier {
   releaseNumber(carrierSid: string): Promise<void>;
 }
 
-/*
- * The parts messaging (issue 4) and calls (issue 5) add, declared now so the
- * adapters are shaped for them. The Twilio adapter implements messaging and
- * webhook verification.
- */
+/* Messaging and voice: what the messaging and calls modules ask of a carrier. */
 
 export interface OutboundMessage {
   from: E164;
@@ -124,16 +120,42 @@ export interface MessagingCarrier {
   sendMessage(message: OutboundMessage): Promise<{ carrierMessageId: string }>;
 }
 
+/** A Voice SDK access token for one app identity. */
+export interface VoiceAccessToken {
+  token: string;
+  expiresAt: Date;
+}
+
 export interface VoiceCarrier {
+  /**
+   * How apps carry call audio with this carrier: `webrtc`, app to app through
+   * our own Socket.io signalling (the sandbox); `twilio`, through Twilio's
+   * Voice SDK with a token from `createVoiceToken`.
+   */
+  readonly clientAudio: 'webrtc' | 'twilio';
+  /**
+   * Calls `to` from our line `from` and, once answered, puts that party into
+   * the conference named `conference`, where the user's app joins it (hold and
+   * mute act on conference participants). Progress arrives on
+   * `statusCallbackUrl` (initiated, ringing, answered, completed), Twilio-shaped.
+   */
   startCall(call: {
     from: E164;
     to: E164;
-    callbackUrl: string;
+    conference: string;
     statusCallbackUrl: string;
+    ringTimeoutSeconds: number;
   }): Promise<{ carrierCallId: string }>;
-  updateCall(carrierCallId: string, changes: { hold?: boolean; mute?: boolean }): Promise<void>;
+  /** Hangs up a carrier leg, whatever state it is in; a leg already over is not an error. */
   endCall(carrierCallId: string): Promise<void>;
-  createVoiceToken(identity: string, ttlSeconds: number): Promise<string>;
+  /** Holds or mutes one participant (a carrier leg) of the conference named `conference`. */
+  updateParticipant(
+    conference: string,
+    carrierCallId: string,
+    changes: { hold?: boolean | undefined; muted?: boolean | undefined },
+  ): Promise<void>;
+  /** An access token for the app identity, valid `ttlSeconds` (at most 24 h); only for `clientAudio: 'twilio'`. */
+  createVoiceToken(identity: string, ttlSeconds: number): Promise<VoiceAccessToken>;
 }
 
 /** An inbound carrier request as our routes see it; verification needs the exact public URL. */
@@ -149,5 +171,5 @@ export interface WebhookVerifier {
   verifyWebhook(request: WebhookRequest): boolean;
 }
 
-/** The carrier as the app holds it; grows as messaging and calls land. */
-export type Carrier = NumbersCarrier & MessagingCarrier & WebhookVerifier;
+/** The carrier as the app holds it. */
+export type Carrier = NumbersCarrier & MessagingCarrier & VoiceCarrier & WebhookVerifier;
