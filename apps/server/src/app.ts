@@ -11,6 +11,7 @@ import type { Config } from './config/env.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingService } from './modules/billing/billing.service.js';
+import { registerCallsModule } from './modules/calls/index.js';
 import { createMediaService } from './modules/media/media.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { registerMessagingModule } from './modules/messaging/index.js';
@@ -211,12 +212,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(mediaRoutes, { prefix: '/api', signer, service: media });
 
+  const notifications = createNotificationsService({ db: deps.database.db });
   const messaging = await registerMessagingModule(app, {
     db: deps.database.db,
     carrier,
     numbers: numbers.service,
     billing,
-    notifications: createNotificationsService({ db: deps.database.db }),
+    notifications,
     sealer: createDataKeys({ db: deps.database.db, master: parseKeyring(deps.secrets.encryptionKeys), clock }),
     jobs,
     realtime,
@@ -229,11 +231,28 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, messaging.jobHandlers);
+
+  const calls = await registerCallsModule(app, {
+    db: deps.database.db,
+    carrier,
+    numbers: numbers.service,
+    billing,
+    notifications,
+    jobs,
+    realtime,
+    publicUrl: config.publicUrl,
+    ringTimeoutSeconds: config.calls.ringTimeoutSeconds,
+    iceServers: config.calls.iceServers,
+    callsPerMinute: config.calls.perMinute,
+    webhooksPerMinute: config.webhooksPerMinute,
+    clock,
+  });
+  Object.assign(jobHandlers, calls.jobHandlers);
   await app.register(adminRoutes, { prefix: '/api/admin', billing });
-  if (carrier.simulateInbound && carrier.idle) {
+  if (carrier.simulateInbound && carrier.simulateInboundCall) {
     await app.register(sandboxRoutes, {
       prefix: '/api/sandbox',
-      sandbox: { simulateInbound: carrier.simulateInbound, idle: carrier.idle },
+      sandbox: { simulateInbound: carrier.simulateInbound, simulateInboundCall: carrier.simulateInboundCall },
     });
   }
   app.decorate('carrierIdle', async () => {
@@ -241,6 +260,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   // Sandbox deliveries in flight reach our own routes: let them land before the server stops.
   app.addHook('preClose', () => app.carrierIdle());
+  app.addHook('onClose', async () => carrier.dispose?.());
 
   // A carrier that refuses our credentials is reported, not fatal: /health says carrier ERROR meanwhile.
   app.addHook('onReady', async () => {

@@ -98,8 +98,11 @@ export type InitiateCallBody = z.infer<typeof InitiateCallBody>;
 
 export const InitiateCallResponse = z.object({
   callId: z.uuid(),
-  /** The carrier's id for the call (the seed's name, whichever carrier runs). */
-  twilioCallSid: z.string(),
+  /**
+   * The carrier's id for the call (the seed's name, whichever carrier runs);
+   * null for a call between two apps of this instance, which no carrier carries.
+   */
+  twilioCallSid: z.string().nullable(),
   status: CallStatus,
   call: Call,
 });

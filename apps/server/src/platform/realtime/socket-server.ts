@@ -3,7 +3,7 @@ import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom, user
 import type { FastifyInstance } from 'fastify';
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { AccessClaims, TokenSigner } from '../auth/access-tokens.js';
 
 interface SocketData {
@@ -11,6 +11,8 @@ interface SocketData {
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** A connected app, authenticated: `socket.data.auth` holds its token's claims. */
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** What modules use to reach connected clients; they never touch Socket.io directly. */
 export interface Realtime {
@@ -19,8 +21,19 @@ export interface Realtime {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void;
+  emitToRoom<E extends keyof ServerToClientEvents>(
+    room: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
   /** Tells the clients of a session it was revoked, then drops their sockets. */
   endSession(sessionId: string): Promise<void>;
+  /** The user's apps connected now, on every node. */
+  countUserDevices(userId: string): Promise<number>;
+  /** Every socket leaves the room (a call that ended no longer routes signalling). */
+  closeRoom(room: string): void;
+  /** Modules that take commands from apps (calls) attach their handlers to each new socket. */
+  onConnection(listener: (socket: AppSocket) => void): void;
 }
 
 /**
@@ -60,8 +73,10 @@ export function attachRealtime(
       .catch(() => next(new Error('UNAUTHORIZED')));
   });
 
+  const listeners: ((socket: AppSocket) => void)[] = [];
   io.on('connection', (socket) => {
     void socket.join([userRoom(socket.data.auth.userId), sessionRoom(socket.data.auth.sessionId)]);
+    for (const listener of listeners) listener(socket);
   });
 
   app.addHook('onClose', async () => {
@@ -73,9 +88,21 @@ export function attachRealtime(
     emitToUser: (userId, event, ...args) => {
       io.to(userRoom(userId)).emit(event, ...args);
     },
+    emitToRoom: (room, event, ...args) => {
+      io.to(room).emit(event, ...args);
+    },
     async endSession(sessionId) {
       io.to(sessionRoom(sessionId)).emit('session:revoked', { sessionId });
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
+    },
+    async countUserDevices(userId) {
+      return (await io.in(userRoom(userId)).fetchSockets()).length;
+    },
+    closeRoom(room) {
+      io.in(room).socketsLeave(room);
+    },
+    onConnection(listener) {
+      listeners.push(listener);
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   type SandboxPost,
   sandboxWebhookToken,
 } from './sandbox/sandbox-messaging.js';
+import { createSandboxVoice, type SandboxVoiceControls } from './sandbox/sandbox-voice.js';
 import { createTwilioCarrier } from './twilio/twilio-carrier.js';
 
 export interface CarrierDeps {
@@ -20,24 +21,41 @@ export interface CarrierDeps {
   onError: (error: unknown) => void;
 }
 
-/** A carrier as the app runs it; the sandbox adds its controls (idle, simulateInbound). */
-export type RunningCarrier = Carrier & Partial<SandboxControls>;
+/** A carrier as the app runs it; the sandbox adds its controls (the outside world, idle, dispose). */
+export type RunningCarrier = Carrier &
+  Partial<SandboxControls & Pick<SandboxVoiceControls, 'simulateInboundCall' | 'dispose'>>;
 
 /** Chosen once at start from CARRIER; nothing else knows which carrier runs. */
 export function createCarrier(config: Config, deps: CarrierDeps): RunningCarrier {
   if (config.carrier.kind === 'twilio') {
-    return createTwilioCarrier({ accountSid: config.carrier.accountSid, authToken: config.carrier.authToken });
+    return createTwilioCarrier({
+      accountSid: config.carrier.accountSid,
+      authToken: config.carrier.authToken,
+      apiKeySid: config.carrier.apiKeySid,
+      apiKeySecret: config.carrier.apiKeySecret,
+      twimlAppSid: config.carrier.twimlAppSid,
+    });
   }
+  const sandbox = {
+    webhookToken: sandboxWebhookToken(deps.jwtSecret),
+    publicUrl: deps.publicUrl,
+    post: deps.sandboxPost,
+  };
+  const messaging = createSandboxMessaging({
+    ...sandbox,
+    db: deps.db,
+    stepDelayMs: config.carrier.stepDelayMs,
+    onError: deps.onError,
+  });
+  const voice = createSandboxVoice({ ...sandbox, stepDelayMs: config.carrier.stepDelayMs, onError: deps.onError });
   return {
     ...createSandboxCarrier({ db: deps.db, clock: deps.clock, quarantineMs: config.carrier.quarantineMs }),
-    ...createSandboxMessaging({
-      db: deps.db,
-      webhookToken: sandboxWebhookToken(deps.jwtSecret),
-      publicUrl: deps.publicUrl,
-      post: deps.sandboxPost,
-      stepDelayMs: config.carrier.stepDelayMs,
-      onError: deps.onError,
-    }),
+    ...messaging,
+    ...voice,
+    // Both halves of the sandbox's network may have callbacks in flight.
+    idle: async () => {
+      await Promise.all([messaging.idle(), voice.idle()]);
+    },
   };
 }
 
