@@ -16,6 +16,24 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 
 const key32 = () => randomBytes(32).toString('base64');
 
+const TWILIO_KEYS = [
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_API_KEY_SID',
+  'TWILIO_API_KEY_SECRET',
+  'TWILIO_TWIML_APP_SID',
+];
+
+/** Everything CARRIER=twilio needs. */
+const twilioEnv = {
+  CARRIER: 'twilio',
+  TWILIO_ACCOUNT_SID: 'AC123',
+  TWILIO_AUTH_TOKEN: 'tok',
+  TWILIO_API_KEY_SID: 'SK123',
+  TWILIO_API_KEY_SECRET: 'key-secret',
+  TWILIO_TWIML_APP_SID: 'AP123',
+};
+
 describe('loadConfig defaults', () => {
   it('runs with an empty environment: port 3000, ./data, sandbox carrier, local billing, 100 requests a minute', () => {
     const config = loadConfig({});
@@ -27,6 +45,7 @@ describe('loadConfig defaults', () => {
     expect(config.carrier).toEqual({ kind: 'sandbox', quarantineMs: 30 * 24 * 3600_000, stepDelayMs: 400 });
     expect(config.messages).toEqual({ perMinute: 30, dailyCap: 500, mediaMaxBytes: 5_000_000 });
     expect(config.carrierCallsPerMinute).toBe(30);
+    expect(config.calls).toEqual({ ringTimeoutSeconds: 30, iceServers: [], perMinute: 10 });
     expect(config.billing).toEqual({ kind: 'local' });
     expect(config.rateLimit).toEqual({ max: 100, windowMs: 60_000 });
     expect(config.databaseUrl).toBeUndefined();
@@ -70,6 +89,9 @@ describe('loadConfig defaults', () => {
         'EMAIL_FROM',
         'CARRIER',
         'BILLING',
+        'ICE_SERVERS',
+        'CALL_RING_TIMEOUT_SECONDS',
+        'CALLS_PER_MINUTE',
       ].map((k) => [k, '']),
     );
     expect(loadConfig(blank)).toEqual(loadConfig({}));
@@ -100,9 +122,10 @@ describe('loadConfig parsing', () => {
       RATE_LIMIT_MAX: '500',
       RATE_LIMIT_WINDOW_MS: '10000',
       TRUST_PROXY: 'true',
-      CARRIER: 'twilio',
-      TWILIO_ACCOUNT_SID: 'AC123',
-      TWILIO_AUTH_TOKEN: 'tok',
+      ...twilioEnv,
+      ICE_SERVERS: '[{"urls":"turn:turn.example.com:3478","username":"u","credential":"c"}]',
+      CALL_RING_TIMEOUT_SECONDS: '20',
+      CALLS_PER_MINUTE: '5',
       BILLING: 'stripe',
       STRIPE_SECRET_KEY: 'sk_test_1',
       STRIPE_WEBHOOK_SECRET: 'whsec_1',
@@ -115,7 +138,19 @@ describe('loadConfig parsing', () => {
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
     expect(config.rateLimit).toEqual({ max: 500, windowMs: 10_000 });
     expect(config.trustProxy).toBe(true);
-    expect(config.carrier).toEqual({ kind: 'twilio', accountSid: 'AC123', authToken: 'tok' });
+    expect(config.carrier).toEqual({
+      kind: 'twilio',
+      accountSid: 'AC123',
+      authToken: 'tok',
+      apiKeySid: 'SK123',
+      apiKeySecret: 'key-secret',
+      twimlAppSid: 'AP123',
+    });
+    expect(config.calls).toEqual({
+      ringTimeoutSeconds: 20,
+      iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }],
+      perMinute: 5,
+    });
     expect(config.billing).toEqual({ kind: 'stripe', secretKey: 'sk_test_1', webhookSecret: 'whsec_1' });
   });
 });
@@ -157,25 +192,31 @@ describe('loadConfig errors', () => {
     }
   });
 
-  it('requires both Twilio credentials with CARRIER=twilio', () => {
+  it('requires the Twilio credentials, API key and TwiML app with CARRIER=twilio', () => {
     const error = configError({ CARRIER: 'twilio' });
-    expect(error.message).toContain('TWILIO_ACCOUNT_SID');
-    expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+    for (const key of TWILIO_KEYS) expect(error.message).toContain(`${key} is required when CARRIER=twilio`);
     const onlySid = configError({ CARRIER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' });
     expect(onlySid.message).not.toContain('TWILIO_ACCOUNT_SID');
     expect(onlySid.message).toContain('TWILIO_AUTH_TOKEN');
   });
 
+  it.each(['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'TWILIO_TWIML_APP_SID'])(
+    'requires %s with CARRIER=twilio, which voice tokens need, and names only that key',
+    (key) => {
+      const error = configError({ ...twilioEnv, [key]: undefined });
+      expect(error.message).toBe(`Invalid configuration: ${key} is required when CARRIER=twilio`);
+      expect(configError({ ...twilioEnv, [key]: ' ' }).message).toContain(key);
+    },
+  );
+
+  it('needs no Twilio key with the sandbox carrier', () => {
+    expect(loadConfig({ TWILIO_API_KEY_SID: 'SK1' }).carrier.kind).toBe('sandbox');
+  });
+
   it('names missing provider credentials together with the other bad values, not on the next start', () => {
     const error = configError({ PORT: 'abc', CARRIER: 'twilio', BILLING: 'stripe' });
     expect(error.message.split('\n')).toHaveLength(1);
-    for (const key of [
-      'PORT',
-      'TWILIO_ACCOUNT_SID',
-      'TWILIO_AUTH_TOKEN',
-      'STRIPE_SECRET_KEY',
-      'STRIPE_WEBHOOK_SECRET',
-    ]) {
+    for (const key of ['PORT', ...TWILIO_KEYS, 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']) {
       expect(error.message).toContain(key);
     }
   });
@@ -187,9 +228,10 @@ describe('loadConfig errors', () => {
   });
 
   it('does not accept blank credentials as given', () => {
-    const error = configError({ CARRIER: 'twilio', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '   ' });
+    const error = configError({ ...twilioEnv, TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '   ' });
     expect(error.message).toContain('TWILIO_ACCOUNT_SID');
     expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+    expect(error.message).not.toContain('TWILIO_API_KEY');
   });
 
   it.each([
@@ -217,6 +259,51 @@ describe('loadConfig errors', () => {
   it('accepts a JWT_SECRET of exactly 32 characters and several 32-byte encryption keys', () => {
     const config = loadConfig({ JWT_SECRET: 'y'.repeat(32), ENCRYPTION_KEYS: `a:${key32()},b_2:${key32()}` });
     expect(config.jwtSecret).toHaveLength(32);
+  });
+});
+
+describe('loadConfig calls', () => {
+  it('reads ICE_SERVERS as a JSON array of STUN/TURN servers, one url or several', () => {
+    const servers = [
+      { urls: 'stun:stun.example.com:3478' },
+      {
+        urls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'],
+        username: 'u',
+        credential: 'c',
+      },
+    ];
+    expect(loadConfig({ ICE_SERVERS: JSON.stringify(servers) }).calls.iceServers).toEqual(servers);
+    expect(loadConfig({ ICE_SERVERS: '[]' }).calls.iceServers).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', 'stun:stun.example.com'],
+    ['truncated JSON', '[{"urls":"stun:a"}'],
+    ['an object, not an array', '{"urls":"stun:stun.example.com"}'],
+    ['a list of strings', '["stun:stun.example.com"]'],
+    ['a server without urls', '[{"username":"u"}]'],
+    ['an http url', '[{"urls":"https://turn.example.com"}]'],
+    ['an empty list of urls', '[{"urls":[]}]'],
+    ['a numeric credential', '[{"urls":"turn:t.example.com","username":"u","credential":5}]'],
+  ])('rejects ICE_SERVERS that is %s with one message naming it', (_, value) => {
+    const error = configError({ ICE_SERVERS: value });
+    expect(error.message.split('\n')).toHaveLength(1);
+    expect(error.message.match(/ICE_SERVERS/g)).toHaveLength(1);
+    expect(error.message).toContain('ICE_SERVERS must be a JSON array of');
+  });
+
+  it.each(['5', '120'])('accepts CALL_RING_TIMEOUT_SECONDS=%s', (value) => {
+    expect(loadConfig({ CALL_RING_TIMEOUT_SECONDS: value }).calls.ringTimeoutSeconds).toBe(Number(value));
+  });
+
+  it.each(['4', '121', '0', '-30', '12.5', 'thirty'])('rejects CALL_RING_TIMEOUT_SECONDS=%s and names it', (value) => {
+    const error = configError({ CALL_RING_TIMEOUT_SECONDS: value });
+    expect(error.message).toMatch(/\bCALL_RING_TIMEOUT_SECONDS\b/);
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it('rejects CALLS_PER_MINUTE=0', () => {
+    expect(configError({ CALLS_PER_MINUTE: '0' }).message).toMatch(/\bCALLS_PER_MINUTE\b/);
   });
 });
 

@@ -3,28 +3,30 @@ import { COUNTRIES } from '@commpro/contracts';
 import { getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import twilio from 'twilio';
 import {
+  type Carrier,
   CarrierError,
   type E164,
-  type MessagingCarrier,
   type NumberOffer,
   type NumberSearch,
-  type NumbersCarrier,
   type NumberWebhooks,
   type OutboundMessage,
   type PurchasedNumber,
   type WebhookRequest,
-  type WebhookVerifier,
 } from '../carrier.port.js';
 import { verifyTwilioSignature } from '../twilio-signature.js';
 import { twilioRequirements } from './requirements.js';
 import { isNotFound, toCarrierError, toSendError } from './twilio-errors.js';
+import { createTwilioVoice } from './twilio-voice.js';
 
 export { signTwilioRequest, verifyTwilioSignature } from '../twilio-signature.js';
 export { describeDeliveryError, type DeliveryFailure } from './delivery-errors.js';
 export { isRetryable } from '../carrier.port.js';
 
-/** What the Twilio adapter offers: numbers, messaging, and checking Twilio's webhook signatures. */
-export type TwilioCarrier = NumbersCarrier & MessagingCarrier & WebhookVerifier;
+/**
+ * What the Twilio adapter offers: numbers, messaging, calls whose audio the
+ * apps carry through Twilio's Voice SDK, and checking Twilio's webhook signatures.
+ */
+export type TwilioCarrier = Carrier & { readonly clientAudio: 'twilio' };
 
 /** The header Twilio signs its webhooks with (Node lower-cases header names). */
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
@@ -32,6 +34,11 @@ export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 export interface TwilioCarrierOptions {
   accountSid: string;
   authToken: string;
+  /** An API key (SK…) and its secret, which sign the apps' Voice SDK tokens. */
+  apiKeySid: string;
+  apiKeySecret: string;
+  /** The TwiML app (AP…) whose Voice URL answers the calls the apps place. */
+  twimlAppSid: string;
   /** Where the SDK sends REST calls instead of https://api.twilio.com (tests point it at Prism). */
   apiBaseUrl?: string | undefined;
   /** Per-request timeout; the SDK's default is 30 s. */
@@ -291,6 +298,14 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): TwilioCarrie
       }
       return { carrierMessageId: created.sid };
     },
+
+    ...createTwilioVoice({
+      accountSid: options.accountSid,
+      apiKeySid: options.apiKeySid,
+      apiKeySecret: options.apiKeySecret,
+      twimlAppSid: options.twimlAppSid,
+      client: sdk,
+    }),
 
     verifyWebhook(request: WebhookRequest) {
       return verifyTwilioSignature({

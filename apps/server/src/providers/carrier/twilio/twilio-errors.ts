@@ -45,6 +45,27 @@ const SEND_CODE_REASONS: ReadonlyMap<number, CarrierErrorReason> = new Map([
   [20404, 'NOT_FOUND'],
 ]);
 
+/**
+ * What `participants.create` answers when it cannot ring the callee: the call
+ * codes of Twilio's test credentials (REFERENCE.md §4), the ones a real
+ * account meets for the same causes.
+ */
+const CALL_CODE_REASONS: ReadonlyMap<number, CarrierErrorReason> = new Map([
+  [21217, 'INVALID_NUMBER'], // Phone number does not appear to be valid
+  [21214, 'RECIPIENT_UNREACHABLE'], // 'To' phone number cannot be reached
+  [21215, 'RECIPIENT_UNREACHABLE'], // Geo permissions do not allow calling this region
+  [21216, 'RECIPIENT_UNREACHABLE'], // Account not allowed to call this number (blocked)
+  [21210, 'SENDER_NOT_CAPABLE'], // 'From' phone number not verified for this account
+  [21212, 'SENDER_NOT_CAPABLE'], // Invalid 'From' number (caller ID)
+  [20429, 'RATE_LIMITED'], // Too many requests
+  [20003, 'AUTHENTICATION'],
+  [20005, 'AUTHENTICATION'],
+  [20404, 'NOT_FOUND'],
+]);
+
+/** "Call is not in-progress, cannot redirect or hang up": the leg ended before we did. */
+const CALL_ALREADY_OVER_CODE = 21220;
+
 /** Our words for each case; Twilio's own message only ever travels in `cause`. */
 function messageFor(reason: CarrierErrorReason, code: number | undefined): string {
   switch (reason) {
@@ -131,4 +152,50 @@ export function toSendError(error: unknown): CarrierError {
 /** True when Twilio answered 404: for a search, the country does not offer that kind of number. */
 export function isNotFound(error: unknown): boolean {
   return httpFailure(error)?.status === 404;
+}
+
+/** The reason for a failed call request (ring, hang up, hold, mute). */
+export function twilioCallErrorReason(error: unknown): CarrierErrorReason {
+  const failure = httpFailure(error);
+  if (!failure) return 'UNAVAILABLE';
+  const byCode = failure.code === undefined ? undefined : CALL_CODE_REASONS.get(failure.code);
+  if (byCode) return byCode;
+  if (failure.status === 429) return 'RATE_LIMITED';
+  if (failure.status === 401 || failure.status === 403) return 'AUTHENTICATION';
+  if (failure.status === 404) return 'NOT_FOUND';
+  return 'UNAVAILABLE';
+}
+
+/** The shared words speak of numbers and texts; a call needs its own for the reasons it meets. */
+function callMessageFor(reason: CarrierErrorReason, code: number | undefined): string {
+  switch (reason) {
+    case 'INVALID_NUMBER':
+      return 'The carrier does not accept the number called';
+    case 'RECIPIENT_UNREACHABLE':
+      return code === 21215
+        ? 'Calling this country is not enabled on the carrier account'
+        : 'The number called cannot be reached';
+    case 'SENDER_NOT_CAPABLE':
+      return 'This number cannot place calls through the carrier';
+    case 'RATE_LIMITED':
+      return 'The carrier is busy with too many calls from this account; try again shortly';
+    case 'NOT_FOUND':
+      return 'The carrier has no such call in progress';
+    default:
+      return messageFor(reason, code);
+  }
+}
+
+/** The CarrierError for a failed call request, with Twilio's code kept. */
+export function toCallError(error: unknown): CarrierError {
+  if (error instanceof CarrierError) return error;
+  const reason = twilioCallErrorReason(error);
+  const code = httpFailure(error)?.code;
+  return new CarrierError(reason, callMessageFor(reason, code), { cause: error, carrierCode: code });
+}
+
+/** True when hanging up found no leg to end: an unknown call (404) or one already over (21220). */
+export function isCallAlreadyOver(error: unknown): boolean {
+  const failure = httpFailure(error);
+  return failure?.status === 404 || failure?.code === CALL_ALREADY_OVER_CODE;
 }
