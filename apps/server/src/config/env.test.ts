@@ -292,6 +292,20 @@ describe('loadConfig calls', () => {
     expect(error.message).toContain('ICE_SERVERS must be a JSON array of');
   });
 
+  it('never repeats a secret in a configuration error (it goes to the logs)', () => {
+    const turn = '[{"urls":"turn:t.example.com","username":"u","credential":"hunter2-turn"}]x';
+    const error = configError({
+      ICE_SERVERS: turn,
+      JWT_SECRET: 'short-secret-value',
+      DATABASE_URL: 'mysql://admin:pg-password@db/commpro',
+    });
+    expect(error.message).not.toContain('hunter2-turn');
+    expect(error.message).not.toContain('short-secret-value');
+    expect(error.message).not.toContain('pg-password');
+    expect(error.message).toMatch(/ICE_SERVERS .*value withheld/);
+    expect(error.message).toContain('mysql://***@db/commpro');
+  });
+
   it.each(['5', '120'])('accepts CALL_RING_TIMEOUT_SECONDS=%s', (value) => {
     expect(loadConfig({ CALL_RING_TIMEOUT_SECONDS: value }).calls.ringTimeoutSeconds).toBe(Number(value));
   });

@@ -181,7 +181,11 @@ export type Config = Readonly<{
     /** How long an inbound call rings the user's apps before it is missed. */
     ringTimeoutSeconds: number;
     /** STUN/TURN servers handed to the apps for app-to-app (WebRTC) calls. */
-    iceServers: readonly Readonly<{ urls: string | string[]; username?: string | undefined; credential?: string | undefined }>[];
+    iceServers: readonly Readonly<{
+      urls: string | string[];
+      username?: string | undefined;
+      credential?: string | undefined;
+    }>[];
     /** Calls an account may place per minute (each costs money). */
     perMinute: number;
   }>;
@@ -210,6 +214,15 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
+/** Values never repeated in an error message, which ends up in logs: secrets, and TURN credentials. */
+const SECRET_KEYS = /SECRET|TOKEN|ENCRYPTION_KEYS|ACCESS_KEY|ICE_SERVERS/;
+
+/** A value as a configuration error may show it: secrets withheld, passwords cut out of URLs. */
+function shown(key: string, value: string): string {
+  if (SECRET_KEYS.test(key)) return ' (value withheld)';
+  return ` (got ${JSON.stringify(value.replace(/\/\/[^/@\s]*@/, '//***@'))})`;
+}
+
 /** The only reader of the environment: validates every key once and returns a frozen Config. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   // A variable set to blanks means "use the default", as if it were unset.
@@ -224,7 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           const key = String(issue.path[0] ?? 'environment');
           const got = given[key];
           // JSON quoting keeps the report on one line whatever the value holds.
-          return `${key} ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+          return `${key} ${issue.message}${got === undefined ? '' : shown(key, got)}`;
         })),
     ...providerProblems(given),
   ];

@@ -23,7 +23,7 @@ const FAILURE_REASONS: Partial<Record<CarrierErrorReason | 'CALL_FAILED', string
 const isMissedReason = (value: string): value is MissedReason => value in MISSED_MESSAGES;
 
 export function toCallDto(row: CallView): Call {
-  const code = row.errorMessage ?? (row.errorCode === null ? null : 'CALL_FAILED');
+  const code = row.errorMessage ?? 'CALL_FAILED';
   return {
     id: row.id,
     contactId: row.contactId,
@@ -37,7 +37,7 @@ export function toCallDto(row: CallView): Call {
         ? { reason: row.missedReason, message: MISSED_MESSAGES[row.missedReason] }
         : null,
     failure:
-      row.status === 'FAILED' && code !== null
+      row.status === 'FAILED'
         ? {
             code,
             reason: FAILURE_REASONS[code as keyof typeof FAILURE_REASONS] ?? FAILURE_REASONS.CALL_FAILED!,

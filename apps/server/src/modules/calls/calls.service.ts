@@ -3,6 +3,7 @@ import {
   type CallList,
   type CallListQuery,
   type CallStatus,
+  type CountryCode,
   callRoom,
   type IceServer,
   type InitiateCallBody,
@@ -18,7 +19,7 @@ import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { CarrierError, type E164, type VoiceCarrier } from '../../providers/carrier/carrier.port.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
-import { toE164 } from '../numbers/phone-input.js';
+import { countryOf, toE164 } from '../numbers/phone-input.js';
 import type { CallMinutes } from './call-minutes.js';
 import { billableSeconds, fromCarrierStatus, isFinal, LIVE_STATUSES, statusesBefore } from './call-status.js';
 import { toCallDto } from './call-view.js';
@@ -87,8 +88,8 @@ export function createCallsService(deps: CallsServiceDeps) {
   const { db, repo, clock } = deps;
   const statusCallbackUrl = `${deps.publicUrl}/api/calls/webhooks/status`;
 
-  function parse(input: string, field: string): E164 {
-    const e164 = toE164(input);
+  function parse(input: string, field: string, region?: CountryCode): E164 {
+    const e164 = toE164(input, region);
     if (!e164) throw validationError(field, 'Enter a phone number, e.g. +33 6 12 34 56 78', 'PHONE_INVALID');
     return e164;
   }
@@ -292,7 +293,8 @@ export function createCallsService(deps: CallsServiceDeps) {
 
   async function initiate(userId: string, input: InitiateCallBody): Promise<CallRow> {
     const from = parse(input.from, 'from');
-    const to = parse(input.to, 'to');
+    // A number dialled in national form is read in the country of the line it is called from, as a phone does.
+    const to = parse(input.to, 'to', countryOf(from));
     if (from === to) throw validationError('to', 'Call a number other than the one you call from', 'SAME_NUMBER');
     const line = await deps.numbers.findActiveLine(userId, from);
     if (!line) throw validationError('from', 'Call from one of your active numbers', 'NOT_YOUR_LINE');
