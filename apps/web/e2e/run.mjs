@@ -54,6 +54,9 @@ const serverEnv = {
   LOG_LEVEL: 'warn',
   // The address the browser uses, so signed media links are same-origin (CSP img-src 'self').
   PUBLIC_URL: baseURL,
+  // calls.spec.ts waits for an unanswered call to be missed: a short ring, and the job that ends it runs soon after.
+  CALL_RING_TIMEOUT_SECONDS: '8',
+  JOBS_POLL_MS: '500',
 };
 // Embedded PGlite and in-process state, like `npm start` on a fresh clone.
 delete serverEnv.DATABASE_URL;

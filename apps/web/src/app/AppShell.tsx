@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { authApi } from '../features/auth/api';
 import { useMe } from '../features/auth/auth-context';
 import { displayName } from '../features/account/display-name';
+import { CallLayer } from '../features/calls/CallLayer';
 import { useT } from '../shared/i18n/i18n';
 import { Avatar } from '../shared/ui/Avatar';
 import { Logo } from '../shared/ui/Logo';
@@ -55,6 +56,7 @@ export function AppShell() {
         {me && !me.emailVerified && <VerifyBanner />}
         <Outlet />
       </main>
+      <CallLayer />
       <nav className="tabbar" aria-label={t('nav.main')}>
         {tabs.map(({ to, label, icon: Icon }) => (
           <NavLink key={to} to={to} className="tabbar__link">

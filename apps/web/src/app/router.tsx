@@ -9,7 +9,8 @@ import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { TwoFactorPage } from '../features/auth/TwoFactorPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
-import { CallsPage } from '../features/calls/CallsPage';
+import { CallDetailPage } from '../features/calls/CallDetailPage';
+import { CallsHome, CallsLayout, DialerPage } from '../features/calls/CallsLayout';
 import { ContactsPage } from '../features/contacts/ContactsPage';
 import { ConversationPage } from '../features/messages/ConversationPage';
 import { MessagesIndex } from '../features/messages/MessagesPage';
@@ -50,7 +51,15 @@ export const router = createBrowserRouter([
               { path: ':phoneNumber', element: <ConversationPage /> },
             ],
           },
-          { path: '/calls', element: <CallsPage /> },
+          {
+            path: '/calls',
+            element: <CallsLayout />,
+            children: [
+              { index: true, element: <CallsHome /> },
+              { path: 'dial', element: <DialerPage /> },
+              { path: ':callId', element: <CallDetailPage /> },
+            ],
+          },
           { path: '/contacts', element: <ContactsPage /> },
           { path: '/numbers', element: <MyNumbersPage /> },
           { path: '/numbers/buy', element: <BuyNumberPage /> },

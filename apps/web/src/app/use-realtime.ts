@@ -3,10 +3,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { queryKeys } from '../features/auth/api';
+import { callsKeys } from '../features/calls/api';
+import { refreshCall } from '../features/calls/use-calls';
 import { messagesKeys } from '../features/messages/api';
 import { useAuth } from '../features/auth/auth-context';
 import { applyStatusEvent, onNewMessage } from '../features/messages/cache';
 import { authSession } from '../shared/api/client';
+import { realtimeSocket } from '../shared/realtime/socket';
 
 /** Our session id, from the access token's claims. */
 function currentSessionId(): string | null {
@@ -16,9 +19,9 @@ function currentSessionId(): string | null {
 }
 
 /**
- * One Socket.io connection while signed in. Each (re)connection asks for a
- * fresh access token; a rejected handshake refreshes the token and retries
- * with backoff.
+ * One Socket.io connection while signed in, shared through `realtimeSocket`
+ * (the calls feature emits on it). Each (re)connection asks for a fresh access
+ * token; a rejected handshake refreshes the token and retries with backoff.
  */
 export function useRealtime(): void {
   const { status } = useAuth();
@@ -42,12 +45,20 @@ export function useRealtime(): void {
     socket.on('connect', () => {
       retries = 0;
       // Back after a disconnection: events may have been missed meanwhile.
-      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+      if (connectedBefore) {
+        void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+        void queryClient.invalidateQueries({ queryKey: callsKeys.all });
+      }
       connectedBefore = true;
     });
 
     socket.on('message:new', (message) => onNewMessage(queryClient, message));
     socket.on('message:status', (event) => applyStatusEvent(queryClient, event));
+    // The call screens follow these through the call controller; the history and call pages reload.
+    socket.on('call:incoming', ({ call }) => refreshCall(queryClient, call));
+    socket.on('call:accepted', ({ call }) => refreshCall(queryClient, call));
+    socket.on('call:declined', ({ call }) => refreshCall(queryClient, call));
+    socket.on('call:ended', ({ call }) => refreshCall(queryClient, call));
 
     socket.on('connect_error', (error) => {
       // socket.active: the client retries by itself (network trouble). Otherwise the server refused us.
@@ -81,8 +92,11 @@ export function useRealtime(): void {
       }
     });
 
+    realtimeSocket.set(socket);
+
     return () => {
       window.clearTimeout(retryTimer);
+      realtimeSocket.set(null);
       socket.disconnect();
     };
   }, [status, queryClient]);

@@ -1,0 +1,76 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { useSocket, type AppSocket } from '../../shared/realtime/socket';
+import { callsApi } from './api';
+import { CallController, type CallsSnapshot } from './call-controller';
+import type { CallEngine } from './call-engine';
+import { createCallEngine } from './create-engine';
+
+let current: CallController | null = null;
+const listeners = new Set<() => void>();
+
+function setController(controller: CallController | null): void {
+  current = controller;
+  for (const listener of listeners) listener();
+}
+
+/** Loads the engine once, at start (the Twilio engine must register to receive calls); a failed load is tried again on next use. */
+function engineLoader(socket: AppSocket): { get: () => Promise<CallEngine>; dispose: () => void } {
+  let loading: Promise<CallEngine> | null = null;
+  const get = () => {
+    loading ??= callsApi
+      .token()
+      .then((token) => createCallEngine(token, socket))
+      .catch((error: unknown) => {
+        loading = null;
+        throw error;
+      });
+    return loading;
+  };
+  get().catch(() => undefined);
+  return {
+    get,
+    dispose: () => {
+      void loading?.then(
+        (engine) => engine.dispose(),
+        () => undefined,
+      );
+    },
+  };
+}
+
+/** Runs this device's calls while the socket is open; mounted once, in the app shell. */
+export function useCallRuntime(): void {
+  const socket = useSocket();
+  useEffect(() => {
+    if (!socket) return;
+    const engine = engineLoader(socket);
+    const controller = new CallController({ socket, api: callsApi, engine: engine.get });
+    setController(controller);
+    return () => {
+      setController(null);
+      controller.dispose();
+      engine.dispose();
+    };
+  }, [socket]);
+}
+
+/** The calls controller, null while signed out or before the socket opens. */
+export function useCallController(): CallController | null {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => current,
+    () => null,
+  );
+}
+
+const IDLE: CallsSnapshot = { active: null, ringing: [], notice: null };
+const noop = () => () => undefined;
+
+/** What the call screens show: the call in progress and those ringing. */
+export function useCallsState(): CallsSnapshot {
+  const controller = useCallController();
+  return useSyncExternalStore(controller?.subscribe ?? noop, controller?.getSnapshot ?? (() => IDLE), () => IDLE);
+}
