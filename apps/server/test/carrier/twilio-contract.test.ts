@@ -6,6 +6,7 @@ import {
   startPrism,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
+  TEST_VOICE_CREDENTIALS,
   type PrismMock,
   type RecordedRequest,
 } from '../helpers/prism.js';
@@ -35,6 +36,7 @@ beforeAll(async () => {
   carrier = createTwilioCarrier({
     accountSid: TEST_ACCOUNT_SID,
     authToken: TEST_AUTH_TOKEN,
+    ...TEST_VOICE_CREDENTIALS,
     apiBaseUrl: prism.url,
   });
 }, 30_000);

@@ -12,6 +12,7 @@ import {
   startFakeTwilio,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
+  TEST_VOICE_CREDENTIALS,
   type Answer,
   type RecordingServer,
 } from '../helpers/prism.js';
@@ -49,7 +50,12 @@ let carrier: NumbersCarrier;
 
 beforeAll(async () => {
   fake = await startFakeTwilio((req) => respond(req));
-  carrier = createTwilioCarrier({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBaseUrl: fake.url });
+  carrier = createTwilioCarrier({
+    accountSid: TEST_ACCOUNT_SID,
+    authToken: TEST_AUTH_TOKEN,
+    ...TEST_VOICE_CREDENTIALS,
+    apiBaseUrl: fake.url,
+  });
 });
 
 afterAll(async () => {
@@ -131,7 +137,12 @@ describe('Twilio error mapping', () => {
   });
 
   it('a malformed Account SID fails the calls, not the start-up', async () => {
-    const broken = createTwilioCarrier({ accountSid: 'not-a-sid', authToken: 'x', apiBaseUrl: fake.url });
+    const broken = createTwilioCarrier({
+      accountSid: 'not-a-sid',
+      authToken: 'x',
+      ...TEST_VOICE_CREDENTIALS,
+      apiBaseUrl: fake.url,
+    });
     expect((await failureOf(broken.checkCredentials())).reason).toBe('AUTHENTICATION');
     expect(fake.requests).toEqual([]);
   });
@@ -161,6 +172,7 @@ describe('Twilio unreachable', () => {
     const down = createTwilioCarrier({
       accountSid: TEST_ACCOUNT_SID,
       authToken: TEST_AUTH_TOKEN,
+      ...TEST_VOICE_CREDENTIALS,
       apiBaseUrl: refusedUrl,
     });
     for (const run of [

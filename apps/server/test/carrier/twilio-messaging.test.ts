@@ -19,6 +19,7 @@ import {
   startPrism,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
+  TEST_VOICE_CREDENTIALS,
   type Answer,
   type PrismMock,
   type RecordingServer,
@@ -61,7 +62,12 @@ describe('sendMessage against Twilio’s OpenAPI document (Prism)', () => {
   beforeAll(async () => {
     prism = await startPrism();
     console.info(`Prism listening after ${prism.startupMs} ms`);
-    carrier = createTwilioCarrier({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBaseUrl: prism.url });
+    carrier = createTwilioCarrier({
+      accountSid: TEST_ACCOUNT_SID,
+      authToken: TEST_AUTH_TOKEN,
+      ...TEST_VOICE_CREDENTIALS,
+      apiBaseUrl: prism.url,
+    });
     expect(asNumbersCarrier(carrier).name).toBe('twilio');
   }, 30_000);
 
@@ -150,7 +156,12 @@ describe('sendMessage error mapping (Twilio-shaped error answers)', () => {
 
   beforeAll(async () => {
     fake = await startFakeTwilio(() => respond());
-    carrier = createTwilioCarrier({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBaseUrl: fake.url });
+    carrier = createTwilioCarrier({
+      accountSid: TEST_ACCOUNT_SID,
+      authToken: TEST_AUTH_TOKEN,
+      ...TEST_VOICE_CREDENTIALS,
+      apiBaseUrl: fake.url,
+    });
   });
 
   afterAll(async () => {
@@ -228,6 +239,7 @@ describe('sendMessage error mapping (Twilio-shaped error answers)', () => {
     const unreachable = createTwilioCarrier({
       accountSid: TEST_ACCOUNT_SID,
       authToken: TEST_AUTH_TOKEN,
+      ...TEST_VOICE_CREDENTIALS,
       apiBaseUrl: url,
     });
     const error = await unreachable.sendMessage(SMS).catch((e: unknown) => e);
@@ -237,7 +249,12 @@ describe('sendMessage error mapping (Twilio-shaped error answers)', () => {
   });
 
   it('malformed credentials fail every send with AUTHENTICATION, before any request', async () => {
-    const broken = createTwilioCarrier({ accountSid: 'not-a-sid', authToken: TEST_AUTH_TOKEN, apiBaseUrl: fake.url });
+    const broken = createTwilioCarrier({
+      accountSid: 'not-a-sid',
+      authToken: TEST_AUTH_TOKEN,
+      ...TEST_VOICE_CREDENTIALS,
+      apiBaseUrl: fake.url,
+    });
     const error = await broken.sendMessage(SMS).catch((e: unknown) => e);
     expect((error as CarrierError).reason).toBe('AUTHENTICATION');
     expect(isRetryable(error as CarrierError)).toBe(false);

@@ -8,7 +8,7 @@ import {
   type SignedParams,
 } from '../../src/providers/carrier/twilio-signature.js';
 import { createTwilioCarrier, TWILIO_SIGNATURE_HEADER } from '../../src/providers/carrier/twilio/twilio-carrier.js';
-import { TEST_ACCOUNT_SID } from '../helpers/prism.js';
+import { TEST_ACCOUNT_SID, TEST_VOICE_CREDENTIALS } from '../helpers/prism.js';
 
 /*
  * Our hand-written X-Twilio-Signature (REFERENCE.md §1) against twilio-node's
@@ -229,7 +229,7 @@ describe('forged and altered requests fail, as with validateRequest', () => {
 });
 
 describe('the Twilio adapter verifies webhooks with its auth token', () => {
-  const carrier = createTwilioCarrier({ accountSid: TEST_ACCOUNT_SID, authToken: TOKEN });
+  const carrier = createTwilioCarrier({ accountSid: TEST_ACCOUNT_SID, authToken: TOKEN, ...TEST_VOICE_CREDENTIALS });
   const url = 'https://commpro.example/api/messages/webhooks/status';
   const params = PARAM_SETS[8]![1];
 

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@commpro/contracts';
 import type { LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import { expect } from 'vitest';
@@ -60,7 +61,8 @@ export function expectError(res: Response, status: number, code: string, field?:
     const fields = (body.details ?? []).map((d: { field: string }) => d.field);
     expect(fields, `details should name ${field}: ${res.body}`).toContain(field);
   }
-  return body as { error: string; code: string; requestId: string; details?: { field: string; message: string }[] };
+  // The error model of the contract, with the requestId just checked to be there.
+  return body as ErrorBody & { requestId: string };
 }
 
 export async function registerUser(

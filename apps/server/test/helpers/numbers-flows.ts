@@ -9,7 +9,7 @@ import { subscriptions, usageRecords } from '../../src/modules/billing/billing.t
 import { phoneNumbers, portRequests } from '../../src/modules/numbers/numbers.table.js';
 import type { Database } from '../../src/platform/db/client.js';
 import { jobs } from '../../src/platform/jobs/jobs.table.js';
-import type { Carrier } from '../../src/providers/carrier/carrier.port.js';
+import type { Carrier, NumbersCarrier } from '../../src/providers/carrier/carrier.port.js';
 import { createSandboxCarrier } from '../../src/providers/carrier/sandbox/sandbox-carrier.js';
 import { call, type Response } from './auth-flows.js';
 import { createRecordingMailer, type TestApp } from './test-app.js';
@@ -60,11 +60,13 @@ export async function createNumbersTestApp(
   const encryptionKeys = `t1:${randomBytes(32).toString('base64')}`;
   let carrier: Carrier | undefined;
   if (options.carrier) {
-    const sandbox = createSandboxCarrier({
-      db: database.handle.db,
-      clock: now,
-      quarantineMs: QUARANTINE_DAYS * DAY_MS,
-    });
+    const sandbox = withoutMessagingOrCalls(
+      createSandboxCarrier({
+        db: database.handle.db,
+        clock: now,
+        quarantineMs: QUARANTINE_DAYS * DAY_MS,
+      }),
+    );
     carrier = options.carrier({ db: database.handle.db, clock: now, sandbox });
   }
   const app = await buildApp(config, {
@@ -85,6 +87,26 @@ export async function createNumbersTestApp(
       await app.close();
       await database.drop();
     },
+  };
+}
+
+/**
+ * The sandbox's numbers as a whole carrier for a double to wrap: its other
+ * halves refuse, loudly, since nothing the numbers tests run sends a message or
+ * places a call, and no webhook is taken as signed. A double that needs one of
+ * them (carrier-double.test.ts brings the sandbox's messaging) supplies it.
+ */
+function withoutMessagingOrCalls(numbers: NumbersCarrier): Carrier {
+  const refuse = (what: string) => () => Promise.reject(new Error(`this numbers-test carrier does not ${what}`));
+  return {
+    ...numbers,
+    sendMessage: refuse('send messages'),
+    clientAudio: 'webrtc',
+    startCall: refuse('place calls'),
+    endCall: refuse('place calls'),
+    updateParticipant: refuse('place calls'),
+    createVoiceToken: refuse('place calls'),
+    verifyWebhook: () => false,
   };
 }
 

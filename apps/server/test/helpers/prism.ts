@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TwilioCarrierOptions } from '../../src/providers/carrier/twilio/twilio-carrier.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
@@ -16,6 +17,17 @@ const PRISM_CLI = path.resolve(repoRoot, 'node_modules', '@stoplight', 'prism-cl
 /** A test Account SID (`AC` + 32 hex) and a fake token: nothing here reaches Twilio. */
 export const TEST_ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const TEST_AUTH_TOKEN = 'test-auth-token-not-a-secret';
+
+/**
+ * The Voice SDK credentials every Twilio carrier is built with: an API key
+ * (`SK` + 32 hex) with its secret, and a TwiML app (`AP` + 32 hex). Tests that
+ * place no calls never use them; they are fakes all the same.
+ */
+export const TEST_VOICE_CREDENTIALS = {
+  apiKeySid: `SK${'fedcba9876543210'.repeat(2)}`,
+  apiKeySecret: 'test-api-key-secret-not-a-secret',
+  twimlAppSid: `AP${'0f1e2d3c4b5a6978'.repeat(2)}`,
+} satisfies Pick<TwilioCarrierOptions, 'apiKeySid' | 'apiKeySecret' | 'twimlAppSid'>;
 
 export interface Violation {
   location: string[];

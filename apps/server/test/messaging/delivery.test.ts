@@ -138,15 +138,15 @@ describe('encryption at rest', () => {
     });
     await settle(t);
 
-    const rows = await t.database.handle.db.execute(
+    const result = await t.database.handle.db.execute(
       sql`select user_id, body, media_urls, encryption_key_id from messages where user_id in (${alice.user.id}, ${bob.user.id})`,
     );
-    const stored = rows.rows as {
-      user_id: string;
-      body: string | null;
-      media_urls: string | null;
-      encryption_key_id: string | null;
-    }[];
+    // node-postgres and PGlite both answer { rows }.
+    const stored = (
+      result as {
+        rows: { user_id: string; body: string | null; media_urls: string | null; encryption_key_id: string | null }[];
+      }
+    ).rows;
     expect(stored).toHaveLength(3); // two sent by A, one received by B
     for (const row of stored) {
       expect(row.body).not.toBeNull();
@@ -158,7 +158,7 @@ describe('encryption at rest', () => {
     }
     // A whole-table dump does not show it either (any column, any row).
     const dump = await t.database.handle.db.execute(sql`select m::text as line from messages m`);
-    for (const { line } of dump.rows as { line: string }[]) {
+    for (const { line } of (dump as { rows: { line: string }[] }).rows) {
       expect(line).not.toContain('4921-SECRET');
       expect(line).not.toContain('private-photo');
     }

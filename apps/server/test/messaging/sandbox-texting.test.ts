@@ -62,7 +62,7 @@ describe('texting between two CommPro numbers in the sandbox', () => {
     ]);
 
     // Nothing readable at rest.
-    const rows = await t.database.handle.db.execute(sql`select body from messages where body is not null`);
-    for (const row of rows.rows as { body: string }[]) expect(row.body).not.toContain('Bonjour');
+    const result = await t.database.handle.db.execute(sql`select body from messages where body is not null`);
+    for (const row of (result as { rows: { body: string }[] }).rows) expect(row.body).not.toContain('Bonjour');
   });
 });

@@ -167,7 +167,7 @@ describe('inbound webhook: only the carrier’s signed calls are trusted', () =>
   it('an inbound MMS: stored as MMS with its media, media references redacted from the log and sealed at rest', async () => {
     const { user, line } = await userWithLine();
     const media = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME-secret-photo';
-    const params = {
+    const params: Record<string, string> = {
       ...inboundParams(OUTSIDE, line, ''),
       NumMedia: '1',
       MediaUrl0: media,

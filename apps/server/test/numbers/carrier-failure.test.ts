@@ -30,8 +30,7 @@ const failures: Record<'purchase' | 'search' | 'update' | 'release', unknown[]> 
 
 function failingCarrier({ sandbox }: { sandbox: Carrier }): Carrier {
   return {
-    name: sandbox.name,
-    checkCredentials: () => sandbox.checkCredentials(),
+    ...sandbox,
     async searchAvailableNumbers(query) {
       if (failures.search.length) throw failures.search.shift();
       return sandbox.searchAvailableNumbers(query);

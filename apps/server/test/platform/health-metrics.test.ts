@@ -32,6 +32,19 @@ describe('GET /health', () => {
       sendMessage: async () => {
         throw new CarrierError('AUTHENTICATION', 'credentials refused');
       },
+      clientAudio: 'twilio',
+      startCall: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
+      endCall: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
+      updateParticipant: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
+      createVoiceToken: async () => {
+        throw new CarrierError('AUTHENTICATION', 'credentials refused');
+      },
       verifyWebhook: () => false,
     };
     const t = await createTestApp({ carrier: refusing });
