@@ -27,6 +27,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            // Twilio's Voice SDK and its own dependencies, only downloaded with a Twilio voice token (calls/create-engine.ts).
+            { name: 'voice-sdk', test: /node_modules[\\/](@twilio|events|loglevel)[\\/]/ },
             { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },

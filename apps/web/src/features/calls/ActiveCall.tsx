@@ -1,5 +1,5 @@
 import { ChevronDown, Grid3x3, Mic, MicOff, Pause, PhoneOff, Play, UserRound, Volume2 } from 'lucide-react';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useT, type Translate } from '../../shared/i18n/i18n';
 import { useNow } from '../../shared/ui/use-media-query';
 import { lineLabel } from '../messages/MessagesLayout';
@@ -34,6 +34,7 @@ export function ActiveCall({ active, controller }: { active: ActiveCallState; co
   const [minimised, setMinimised] = useState(false);
   const [keypad, setKeypad] = useState(false);
   const [digits, setDigits] = useState('');
+  const nameRef = useRef<HTMLHeadingElement>(null);
   const now = useNow(1000);
   const { all } = useVoiceLines();
   const { call, phase } = active;
@@ -44,6 +45,11 @@ export function ActiveCall({ active, controller }: { active: ActiveCallState; co
   const elapsed = ended ? call.durationSeconds : elapsedSince(call.answeredAt, now);
   const status = callStatusText(active, t);
   const timer = elapsed !== null && (call.answeredAt || ended) ? formatDuration(elapsed) : null;
+
+  // The call screen takes over (on phones, the whole screen): screen readers start from who is on the line.
+  useEffect(() => {
+    if (!minimised) nameRef.current?.focus({ preventScroll: true });
+  }, [minimised]);
 
   if (minimised && !ended) {
     return (
@@ -79,7 +85,9 @@ export function ActiveCall({ active, controller }: { active: ActiveCallState; co
         <span className="call-avatar" aria-hidden>
           <UserRound size={40} />
         </span>
-        <h2 className="call-screen__name">{name}</h2>
+        <h2 className="call-screen__name" ref={nameRef} tabIndex={-1}>
+          {name}
+        </h2>
         <p className="call-screen__status" role="status" data-testid="call-status">
           {status}
         </p>

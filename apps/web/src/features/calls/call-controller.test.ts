@@ -96,6 +96,7 @@ function setup() {
       return media;
     }),
     dismiss: vi.fn(),
+    onRing: () => () => undefined,
     dispose: vi.fn(),
   };
   const api = {

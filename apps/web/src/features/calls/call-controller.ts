@@ -290,6 +290,11 @@ export class CallController {
     }
   }
 
+  /** A call the engine heard ringing, once the server's record of it is known. */
+  ring(call: Call): void {
+    this.onIncoming(call);
+  }
+
   private onIncoming(call: Call): void {
     if (isFinal(call) || this.snapshot.ringing.some((item) => item.call.id === call.id)) return;
     this.set({ ringing: [...this.snapshot.ringing, { call, answering: false }] });

@@ -42,7 +42,18 @@ export interface CallEngine {
   incoming(call: Call, events: MediaEvents): Promise<CallMedia>;
   /** An inbound call stopped ringing here (declined, answered elsewhere, ended). */
   dismiss(callId: string): void;
+  /**
+   * Calls the engine itself hears ringing (the Voice SDK's own ring); the
+   * socket's `call:incoming` covers the others. Returns how to stop listening.
+   */
+  onRing(listener: (ring: EngineRing) => void): () => void;
   dispose(): void;
+}
+
+/** A call ringing through the engine: our call's id when the carrier passed it on, and the caller's number. */
+export interface EngineRing {
+  callId: string | null;
+  from: string;
 }
 
 /** A call without audio on this device: the sandbox's simulated outside numbers. */

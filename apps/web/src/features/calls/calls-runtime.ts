@@ -4,6 +4,7 @@ import { callsApi } from './api';
 import { CallController, type CallsSnapshot } from './call-controller';
 import type { CallEngine } from './call-engine';
 import { createCallEngine } from './create-engine';
+import { ringingCallOf } from './engine-rings';
 
 let current: CallController | null = null;
 const listeners = new Set<() => void>();
@@ -13,20 +14,19 @@ function setController(controller: CallController | null): void {
   for (const listener of listeners) listener();
 }
 
-/** Loads the engine once, at start (the Twilio engine must register to receive calls); a failed load is tried again on next use. */
+/** Loads the engine once; a failed load is tried again on next use. */
 function engineLoader(socket: AppSocket): { get: () => Promise<CallEngine>; dispose: () => void } {
   let loading: Promise<CallEngine> | null = null;
   const get = () => {
     loading ??= callsApi
       .token()
-      .then((token) => createCallEngine(token, socket))
+      .then((token) => createCallEngine(token, { socket, fetchToken: callsApi.token }))
       .catch((error: unknown) => {
         loading = null;
         throw error;
       });
     return loading;
   };
-  get().catch(() => undefined);
   return {
     get,
     dispose: () => {
@@ -45,8 +45,25 @@ export function useCallRuntime(): void {
     if (!socket) return;
     const engine = engineLoader(socket);
     const controller = new CallController({ socket, api: callsApi, engine: engine.get });
+    let stopRings: (() => void) | undefined;
+    let stopped = false;
+    // Loaded at once rather than at the first call: the Twilio engine must register to hear calls ring.
+    engine.get().then(
+      (loaded) => {
+        if (stopped) return;
+        stopRings = loaded.onRing((ring) => {
+          void ringingCallOf(ring, callsApi).then(
+            (call) => call && controller.ring(call),
+            () => undefined,
+          );
+        });
+      },
+      () => undefined,
+    );
     setController(controller);
     return () => {
+      stopped = true;
+      stopRings?.();
       setController(null);
       controller.dispose();
       engine.dispose();

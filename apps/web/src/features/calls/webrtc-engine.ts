@@ -67,7 +67,12 @@ export class WebRtcCallEngine implements CallEngine {
     return new PeerMedia(this.socket, call.id, this.iceServers, await openMicrophone(), 'callee', events);
   }
 
+  // Nothing rings here but the screen, and its rings come through the socket.
   dismiss(): void {}
+
+  onRing(): () => void {
+    return () => undefined;
+  }
 
   dispose(): void {}
 }
