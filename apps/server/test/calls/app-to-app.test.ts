@@ -15,6 +15,7 @@ import {
   listCalls,
   minuteUsageOf,
   settle,
+  useMinutes,
   userWithLine,
 } from '../helpers/calls-flows.js';
 
@@ -211,6 +212,19 @@ describe('a call between two lines of this instance (sandbox, WebRTC)', () => {
     const { call } = await bobApp.next('call:ended');
     expect(call).toMatchObject({ id: incoming.id, status: 'COMPLETED', durationSeconds: 5 });
     expect((await getCall(t, alice.accessToken, outbound.id)).status).toBe('COMPLETED');
+  });
+
+  it('puts the call through to a FREE callee with minutes left, and not to one without', async () => {
+    await useMinutes(t, bob.id, 49);
+    const { incoming } = await aliceCallsBob();
+    expect(incoming.status).toBe('RINGING');
+    await bobApp.command('call:decline', incoming.id);
+
+    await useMinutes(t, bob.id, 1);
+    const refused = await initiate(t, alice.accessToken, alice.number, bob.number);
+    expect(refused.status).toBe('BUSY');
+    const missed = (await listCalls(t, bob.accessToken, '?status=MISSED')).calls[0];
+    expect(missed).toMatchObject({ status: 'BUSY', missed: { reason: 'PLAN_LIMIT' } });
   });
 
   it('refuses call commands for calls that are not the device’s to take', async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usageRecords } from '../../src/modules/billing/billing.table.js';
 import { call, expectError, registerUser } from '../helpers/auth-flows.js';
 import {
   type Caller,
@@ -10,6 +9,7 @@ import {
   initiateRequest,
   listCalls,
   settle,
+  useMinutes,
   userWithLine,
 } from '../helpers/calls-flows.js';
 import { setPlan } from '../helpers/numbers-flows.js';
@@ -21,20 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/** Minutes already used this month, as if earlier calls had been charged. */
-async function useMinutes(userId: string, minutes: number) {
-  const now = t.clock.now;
-  await t.database.handle.db.insert(usageRecords).values({
-    userId,
-    type: 'CALL_MINUTES',
-    quantity: minutes,
-    unitCost: 0,
-    totalCost: 0,
-    periodStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
-    periodEnd: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
-  });
-}
 
 const OUTSIDE = '+1 415 555 0142';
 
@@ -88,7 +74,7 @@ describe('POST /api/calls/initiate', () => {
 
   it('blocks FREE at its 50 minutes with a 402 naming the limit; live calls count', async () => {
     const alice = await userWithLine(t);
-    await useMinutes(alice.id, 49);
+    await useMinutes(t, alice.id, 49);
     const first = await initiate(t, alice.accessToken, alice.number, OUTSIDE);
     // The call still live will cost at least the 50th minute: no room for another.
     const body = expectError(
@@ -104,7 +90,7 @@ describe('POST /api/calls/initiate', () => {
 
   it('lets only one of two simultaneous calls through at the last free minute', async () => {
     const alice = await userWithLine(t);
-    await useMinutes(alice.id, 49);
+    await useMinutes(t, alice.id, 49);
     const results = await Promise.all([
       initiateRequest(t, alice.accessToken, { from: alice.number, to: OUTSIDE }),
       initiateRequest(t, alice.accessToken, { from: alice.number, to: '+1 415 555 0143' }),
@@ -117,7 +103,7 @@ describe('POST /api/calls/initiate', () => {
   it('lets paid plans go beyond their minutes at the overage price, in whole started minutes', async () => {
     const alice = await userWithLine(t);
     await setPlan(t, alice.id, 'STARTER');
-    await useMinutes(alice.id, 499);
+    await useMinutes(t, alice.id, 499);
     const placed = await initiate(t, alice.accessToken, alice.number, OUTSIDE);
     await settle(t);
     t.clock.advance(150_000);

@@ -203,3 +203,15 @@ export function minuteUsageOf(t: TestApp, userId: string) {
     .where(eq(usageRecords.userId, userId))
     .then((rows) => rows.filter((r) => r.type === 'CALL_MINUTES'));
 }
+
+/** Minutes already used this month, as if earlier calls had been charged. */
+export async function useMinutes(t: TestApp, userId: string, minutes: number) {
+  const now = t.clock.now;
+  await t.database.handle.db.insert(usageRecords).values({
+    userId,
+    type: 'CALL_MINUTES',
+    quantity: minutes,
+    periodStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    periodEnd: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+  });
+}

@@ -22,14 +22,14 @@ export function createCallMinutes(deps: { billing: BillingService; repo: CallsRe
   return {
     /**
      * Refuses a new call when the plan has no overage and its minutes are
-     * spent; each call still live counts as the minute it will at least cost.
+     * spent; each other call still live counts as the minute it will at least cost.
      */
-    async ensureAvailable(tx: Database, userId: string): Promise<void> {
+    async ensureAvailable(tx: Database, userId: string, exceptCallId?: string): Promise<void> {
       await lockUser(tx, userId);
       const plan = await deps.billing.currentPlan(userId, tx);
       if (plan.overage) return;
       const used = await deps.repo.minutesUsedSince(userId, monthStart(deps.clock()), tx);
-      const live = await deps.repo.countLive(userId, tx);
+      const live = await deps.repo.countLive(userId, tx, exceptCallId);
       if (used + live < plan.minutesPerMonth) return;
       const upgradeTo = plan.tier === 'FREE' ? 'STARTER' : null;
       throw new AppError(

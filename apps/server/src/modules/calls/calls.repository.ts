@@ -1,6 +1,6 @@
 import type { CallStatus } from '@commpro/contracts';
 import { MISSED_CALL_STATUSES } from '@commpro/contracts';
-import { and, count, desc, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, ne, sql, sum } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../platform/db/client.js';
 import { usageRecords } from '../billing/billing.table.js';
@@ -87,6 +87,12 @@ export function createCallsRepository(db: Database) {
       return row;
     },
 
+    /** The call an app leg placed (Twilio's CallSid of the app's own leg). */
+    async findByClientSid(sid: string): Promise<CallRow | undefined> {
+      const [row] = await db.select().from(calls).where(eq(calls.clientCallSid, sid)).limit(1);
+      return row;
+    },
+
     async list(userId: string, f: CallFilters): Promise<{ rows: CallView[]; total: number }> {
       const where = filters(userId, f);
       const [rows, [totalRow]] = await Promise.all([
@@ -135,11 +141,17 @@ export function createCallsRepository(db: Database) {
     },
 
     /** The user's calls still ringing or connected: each will cost at least a minute. */
-    async countLive(userId: string, tx: Database): Promise<number> {
+    async countLive(userId: string, tx: Database, exceptCallId?: string): Promise<number> {
       const [row] = await tx
         .select({ n: count() })
         .from(calls)
-        .where(and(eq(calls.userId, userId), inArray(calls.status, LIVE_STATUSES)));
+        .where(
+          and(
+            eq(calls.userId, userId),
+            inArray(calls.status, LIVE_STATUSES),
+            exceptCallId ? ne(calls.id, exceptCallId) : undefined,
+          ),
+        );
       return row?.n ?? 0;
     },
   };

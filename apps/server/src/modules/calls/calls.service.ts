@@ -171,6 +171,18 @@ export function createCallsService(deps: CallsServiceDeps) {
     }
   }
 
+  /** Hold or mute at the carrier, its refusals in our words: no conference running means the call is not live there. */
+  async function controlParticipant(callId: string, sid: string, changes: { hold?: boolean; muted?: boolean }) {
+    try {
+      await deps.carrier.updateParticipant(conferenceOf(callId), sid, changes);
+    } catch (error) {
+      if (!(error instanceof CarrierError)) throw error;
+      throw error.reason === 'NOT_FOUND'
+        ? new AppError('CALL_NOT_ACTIVE', 'The carrier has no live call to change; it may have just ended')
+        : new AppError('PROVIDER_UNAVAILABLE', 'The carrier could not change the call; try again', { cause: error });
+    }
+  }
+
   /** Hangs up the carrier's leg too; a carrier that cannot be reached must not keep our call open. */
   async function endCarrierLeg(leg: CallRow): Promise<void> {
     if (!leg.carrierCallSid) return;
@@ -233,7 +245,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       return [rows.find((r) => r.id === callerLegId)!, rows.find((r) => r.id === calleeLegId)!];
     });
     const calleeHasMinutes = await db
-      .transaction((tx) => deps.minutes.ensureAvailable(tx, calleeId))
+      .transaction((tx) => deps.minutes.ensureAvailable(tx, calleeId, calleeLeg.id))
       .then(
         () => true,
         (error: unknown) => {
@@ -424,7 +436,7 @@ export function createCallsService(deps: CallsServiceDeps) {
         if (!leg.clientCallSid || leg.direction === 'INBOUND') {
           throw new AppError('CALL_CONTROL_UNAVAILABLE', 'Mute this call from the app');
         }
-        await deps.carrier.updateParticipant(conferenceOf(leg.id), leg.clientCallSid, { muted });
+        await controlParticipant(leg.id, leg.clientCallSid, { muted });
       }
       const updated = await repo.update(leg.id, { muted });
       deps.realtime.emitToUser(userId, 'call:updated', { call: await dtoOf(updated!.id) });
@@ -438,7 +450,7 @@ export function createCallsService(deps: CallsServiceDeps) {
         if (deps.carrier.clientAudio === 'twilio' && leg.direction === 'INBOUND') {
           throw new AppError('CALL_CONTROL_UNAVAILABLE', 'Hold is not available on calls you receive');
         }
-        await deps.carrier.updateParticipant(conferenceOf(leg.id), leg.carrierCallSid, { hold: onHold });
+        await controlParticipant(leg.id, leg.carrierCallSid, { hold: onHold });
       }
       await repo.update(leg.id, { onHold });
       deps.realtime.emitToUser(userId, 'call:updated', { call: await dtoOf(leg.id) });
@@ -522,6 +534,15 @@ export function createCallsService(deps: CallsServiceDeps) {
     applyStatus,
 
     /**
+     * Closes the race with connectThroughCarrier: a callback logged as pending
+     * just after the carrier id was stored and the pending ones taken is applied here.
+     */
+    async settlePending(carrierCallSid: string): Promise<void> {
+      if (!(await repo.findByCarrierSid(carrierCallSid))) return;
+      for (const pending of await deps.pendingStatuses.take(carrierCallSid)) await applyStatus(pending);
+    },
+
+    /**
      * The carrier's voice webhook. From an app (`client:` caller, Twilio):
      * the call it places — an existing call by `callId`, or a new one from its
      * `CallerId` line to `To`, caller ID checked — joins that call's
@@ -543,6 +564,9 @@ export function createCallsService(deps: CallsServiceDeps) {
           if (!leg || leg.direction !== 'OUTBOUND' || isFinal(leg.status))
             return { kind: 'reject', reason: 'rejected' };
         } else {
+          // Twilio retries a webhook whose answer it did not get: the app's leg places its call once.
+          const placed = params.CallSid ? await repo.findByClientSid(params.CallSid) : undefined;
+          if (placed?.userId === callerUser) return { kind: 'join', conference: conferenceOf(placed.id) };
           try {
             legId = (await initiate(callerUser, { from: params.CallerId ?? '', to: params.To ?? '' })).id;
           } catch (error) {
@@ -574,7 +598,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       const leg = stored ?? (await repo.findByCarrierSid(sid))!;
       if (stored) {
         const hasMinutes = await db
-          .transaction((tx) => deps.minutes.ensureAvailable(tx, line.userId))
+          .transaction((tx) => deps.minutes.ensureAvailable(tx, line.userId, leg.id))
           .then(
             () => true,
             (error: unknown) => {

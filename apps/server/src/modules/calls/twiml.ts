@@ -49,12 +49,15 @@ export function ringClientsTwiml({
   timeoutSeconds,
   actionUrl,
   clientStatusCallbackUrl,
+  parameters = {},
 }: {
   identities: string[];
   callerId: string;
   timeoutSeconds: number;
   actionUrl: string;
   clientStatusCallbackUrl: string;
+  /** Handed to the app with the call (the Voice SDK's `customParameters`), e.g. our call id. */
+  parameters?: Record<string, string>;
 }): string {
   if (identities.length === 0) throw new RangeError('Ringing needs at least one app identity');
   const response = new VoiceResponse();
@@ -66,12 +69,12 @@ export function ringClientsTwiml({
     callerId,
   });
   for (const identity of identities.slice(0, MAX_RINGING_CLIENTS)) {
-    dial
-      .client({
-        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-        statusCallback: clientStatusCallbackUrl,
-      })
-      .identity(identity);
+    const client = dial.client({
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      statusCallback: clientStatusCallbackUrl,
+    });
+    client.identity(identity);
+    for (const [name, value] of Object.entries(parameters)) client.parameter({ name, value });
   }
   return response.toString();
 }

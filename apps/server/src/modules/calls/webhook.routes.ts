@@ -51,6 +51,7 @@ export async function callsWebhookRoutes(fastify: FastifyInstance, options: Call
                 timeoutSeconds: options.ringTimeoutSeconds,
                 actionUrl: url(`dial?callId=${route.callId}`),
                 clientStatusCallbackUrl: url('status'),
+                parameters: { callId: route.callId },
               })
             : route.message
               ? sayAndHangupTwiml(route.message)
@@ -61,10 +62,12 @@ export async function callsWebhookRoutes(fastify: FastifyInstance, options: Call
   });
 
   fastify.post('/webhooks/status', { schema: { hide: true }, config: limit }, async (request) => {
-    await handle(request, { type: CALL_STATUS_EVENT, externalId: callSid }, async (params) => {
+    const outcome = await handle(request, { type: CALL_STATUS_EVENT, externalId: callSid }, async (params) => {
       const { outcome } = await options.service.applyStatus(params);
-      return { processed: outcome !== 'pending', result: undefined };
+      return { processed: outcome !== 'pending', result: outcome };
     });
+    // Kept as pending only now that the log says so: the call may have got its carrier id meanwhile.
+    if (outcome === 'pending') await options.service.settlePending((request.body as Record<string, string>).CallSid!);
     return { success: true };
   });
 

@@ -380,6 +380,15 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     /** A status callback: applied only when it moves the message forward, so late or repeated callbacks change nothing. */
     applyStatus,
 
+    /**
+     * Closes the race with deliver: a callback logged as pending just after the
+     * carrier id was stored and the pending ones taken is applied here.
+     */
+    async settlePending(carrierMessageId: string): Promise<void> {
+      if (!(await repo.findByCarrierId(carrierMessageId))) return;
+      for (const pending of await deps.pendingStatuses.take(carrierMessageId)) await applyStatus(pending);
+    },
+
     async listConversations(
       userId: string,
       query: { from?: string | undefined; limit: number; offset: number },

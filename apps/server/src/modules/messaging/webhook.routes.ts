@@ -34,10 +34,13 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.post('/webhooks/status', { schema: { hide: true }, config: limit }, async (request) => {
-    await handle(request, { type: STATUS_EVENT, externalId: messageSid }, async (params) => {
+    const outcome = await handle(request, { type: STATUS_EVENT, externalId: messageSid }, async (params) => {
       const { outcome } = await options.service.applyStatus(params);
-      return { processed: outcome !== 'pending', result: undefined };
+      return { processed: outcome !== 'pending', result: outcome };
     });
+    // Kept as pending only now that the log says so: the message may have got its carrier id meanwhile.
+    if (outcome === 'pending')
+      await options.service.settlePending((request.body as Record<string, string>).MessageSid!);
     return { success: true };
   });
 }
