@@ -56,6 +56,16 @@ describe('ringClientsTwiml', () => {
     );
   });
 
+  it('hands the app our call id with the call (the Voice SDK’s customParameters), escaped', () => {
+    expect(ringClientsTwiml({ ...ring, identities: ['user_1'], parameters: { callId: 'c-1', note: 'a&b' } })).toBe(
+      `${XML}<Response><Dial action="${ring.actionUrl}" method="POST" timeout="25" answerOnBridge="true"` +
+        ` callerId="+33612345678">` +
+        `<Client ${CLIENT_EVENTS} statusCallback="${ring.clientStatusCallbackUrl}"><Identity>user_1</Identity>` +
+        `<Parameter name="callId" value="c-1"/><Parameter name="note" value="a&amp;b"/></Client>` +
+        `</Dial></Response>`,
+    );
+  });
+
   it('rings only the first ten identities, Twilio’s limit for one Dial', () => {
     const identities = Array.from({ length: 12 }, (_, i) => `user_${i}`);
     const twiml = ringClientsTwiml({ ...ring, identities });
