@@ -102,6 +102,20 @@ describe('a call between two lines of this instance (sandbox, WebRTC)', () => {
     expect(await minuteUsageOf(t, alice.id)).toHaveLength(1);
   });
 
+  it('relays an offer sent the moment the caller hears of the answer, and the answer sent straight back', async () => {
+    const { outbound, incoming } = await aliceCallsBob();
+    aliceApp.socket.once('call:accepted', () =>
+      aliceApp.socket.emit('call:signal', { callId: outbound.id, description: { type: 'offer', sdp: 'early offer' } }),
+    );
+    bobApp.socket.once('call:signal', () =>
+      bobApp.socket.emit('call:signal', { callId: incoming.id, description: { type: 'answer', sdp: 'quick answer' } }),
+    );
+    const accepted = bobApp.command('call:accept', incoming.id);
+    expect((await bobApp.next('call:signal')).description?.sdp).toBe('early offer');
+    expect((await aliceApp.next('call:signal')).description?.sdp).toBe('quick answer');
+    expect(await accepted).toEqual({ ok: true });
+  });
+
   it('rings every app of the callee; the first to answer takes the call and the others stop', async () => {
     const bobPhone = await connectApp(t, bob.accessToken);
     const { incoming } = await aliceCallsBob();
@@ -221,6 +235,7 @@ describe('a call between two lines of this instance (sandbox, WebRTC)', () => {
     await bobApp.command('call:decline', incoming.id);
 
     await useMinutes(t, bob.id, 1);
+    t.clock.advance(1_000);
     const refused = await initiate(t, alice.accessToken, alice.number, bob.number);
     expect(refused.status).toBe('BUSY');
     const missed = (await listCalls(t, bob.accessToken, '?status=MISSED')).calls[0];

@@ -30,12 +30,21 @@ export function attachCallSignalling(
 ): void {
   realtime.onConnection((socket: AppSocket) => {
     const userId = socket.data.auth.userId;
-    /** The calls this device holds: its leg → the other leg (null when the carrier carries the audio). */
-    const held = new Map<string, { peer: string | null; signals: number }>();
+    /**
+     * The calls this device holds: its leg → the other leg (null when the
+     * carrier carries the audio), known once the command that took it returns.
+     * Signals wait for it, in the order they came.
+     */
+    const held = new Map<string, { peer: Promise<string | null>; signals: number }>();
 
+    /**
+     * Runs a call command. A command that takes the call (join, accept) puts
+     * this device in the call's room first: the other side starts signalling
+     * as soon as it hears of the answer, which may be before the command returns.
+     */
     function command(
       run: (callId: string) => Promise<{ peerCallId?: string | null } | { error: string } | { ok: true }>,
-      onTaken?: (callId: string, peer: string | null) => void,
+      takesCall = false,
     ) {
       return (payload: unknown, ack: unknown) => {
         const reply = (result: CallAck) => {
@@ -44,18 +53,31 @@ export function attachCallSignalling(
         const parsed = CallCommand.safeParse(payload);
         if (!parsed.success) return reply(refusal('VALIDATION_FAILED'));
         const { callId } = parsed.data;
-        run(callId).then(
-          (result) => {
-            if ('error' in result) return reply(refusal(result.error));
-            if (onTaken && 'peerCallId' in result) {
-              held.set(callId, { peer: result.peerCallId ?? null, signals: 0 });
-              void socket.join(callRoom(callId));
-            }
-            reply({ ok: true });
-          },
+        const room = callRoom(callId);
+        const taking = takesCall && !held.has(callId);
+        const outcome = run(callId);
+        if (taking) {
+          void socket.join(room);
+          held.set(callId, {
+            peer: outcome.then(
+              (result) => ('peerCallId' in result ? (result.peerCallId ?? null) : null),
+              () => null,
+            ),
+            signals: 0,
+          });
+        }
+        const refuse = (code: string) => {
+          if (taking) {
+            held.delete(callId);
+            void socket.leave(room);
+          }
+          reply(refusal(code));
+        };
+        outcome.then(
+          (result) => ('error' in result ? refuse(result.error) : reply({ ok: true })),
           (err: unknown) => {
             log.error({ err, callId }, 'call command failed');
-            reply(refusal('INTERNAL'));
+            refuse('INTERNAL');
           },
         );
       };
@@ -63,17 +85,11 @@ export function attachCallSignalling(
 
     socket.on(
       'call:join',
-      command(
-        (callId) => service.join(userId, callId),
-        () => undefined,
-      ),
+      command((callId) => service.join(userId, callId), true),
     );
     socket.on(
       'call:accept',
-      command(
-        (callId) => service.accept(userId, callId, socket.id),
-        () => undefined,
-      ),
+      command((callId) => service.accept(userId, callId, socket.id), true),
     );
     socket.on(
       'call:decline',
@@ -84,13 +100,12 @@ export function attachCallSignalling(
       const parsed = CallSignal.safeParse(payload);
       if (!parsed.success) return;
       const call = held.get(parsed.data.callId);
-      if (!call?.peer) return;
-      // The room closes when the call ends; a device still sending then is told nothing more.
-      if (!socket.rooms.has(callRoom(parsed.data.callId)) || ++call.signals > SIGNALS_PER_CALL) {
-        held.delete(parsed.data.callId);
-        return;
-      }
-      realtime.emitToRoom(callRoom(call.peer), 'call:signal', { ...parsed.data, callId: call.peer });
+      if (!call || ++call.signals > SIGNALS_PER_CALL) return;
+      void call.peer.then((peer) => {
+        // The room closes when the call ends; a device still sending then is told nothing more.
+        if (!peer || !socket.rooms.has(callRoom(parsed.data.callId))) return;
+        realtime.emitToRoom(callRoom(peer), 'call:signal', { ...parsed.data, callId: peer });
+      });
     });
 
     socket.on('disconnect', () => {
