@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Pagination } from './common.js';
+import { ContactRef } from './contact-ref.js';
 import { PhoneNumberInput } from './numbers.js';
 
 export const CallDirection = z.enum(['INBOUND', 'OUTBOUND']);
@@ -52,6 +53,8 @@ export type CallAudio = z.infer<typeof CallAudio>;
 export const Call = z.object({
   id: z.uuid(),
   contactId: z.uuid().nullable(),
+  /** The contact saved for the other party's number, if any. */
+  contact: ContactRef.nullable(),
   from: z.string(),
   to: z.string(),
   direction: CallDirection,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContactRef } from './contact-ref.js';
 import { PhoneNumberInput } from './numbers.js';
 
 export const MessageDirection = z.enum(['INBOUND', 'OUTBOUND']);
@@ -54,8 +55,8 @@ export type UploadedMedia = z.infer<typeof UploadedMedia>;
 
 export const ConversationSummary = z.object({
   conversationId: z.uuid(),
-  /** The contact for that number, once the contacts module exists. */
-  contact: z.null(),
+  /** The contact saved for their number, if any. */
+  contact: ContactRef.nullable(),
   /** Their number, and the line of mine the conversation is on. */
   phoneNumber: z.string(),
   myNumber: z.string(),

@@ -27,6 +27,7 @@ export function toCallDto(row: CallView): Call {
   return {
     id: row.id,
     contactId: row.contactId,
+    contact: null,
     from: row.fromNumber,
     to: row.toNumber,
     direction: row.direction,

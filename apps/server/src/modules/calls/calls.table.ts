@@ -12,6 +12,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.table.js';
+import { contacts } from '../contacts/contacts.table.js';
 
 export const callDirection = pgEnum('call_direction', ['INBOUND', 'OUTBOUND']);
 export const callStatus = pgEnum('call_status', [
@@ -38,8 +39,8 @@ export const calls = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** Linked by the contacts module when it lands (issue 6). */
-    contactId: uuid(),
+    /** The contact saved for the other party's number; kept in step by the contacts module. */
+    contactId: uuid().references(() => contacts.id, { onDelete: 'set null' }),
     fromNumber: varchar({ length: 20 }).notNull(),
     toNumber: varchar({ length: 20 }).notNull(),
     direction: callDirection().notNull(),

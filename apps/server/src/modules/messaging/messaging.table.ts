@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.table.js';
+import { contacts } from '../contacts/contacts.table.js';
 
 export const messageDirection = pgEnum('message_direction', ['INBOUND', 'OUTBOUND']);
 /** UNDELIVERED is ours: the carrier accepted it, the recipient's network did not. */
@@ -29,8 +30,8 @@ export const messages = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     conversationId: uuid().notNull(),
-    /** Linked by the contacts module when it lands (issue 6). */
-    contactId: uuid(),
+    /** The contact saved for the other party's number; kept in step by the contacts module. */
+    contactId: uuid().references(() => contacts.id, { onDelete: 'set null' }),
     fromNumber: varchar({ length: 20 }).notNull(),
     toNumber: varchar({ length: 20 }).notNull(),
     direction: messageDirection().notNull(),

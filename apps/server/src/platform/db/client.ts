@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -54,7 +55,8 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
 
 function openPglite(dir: string): DatabaseHandle {
   mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  // pg_trgm backs contact search (migration 0005 creates the extension).
+  const client = new PGlite(dir, { extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema, casing: 'snake_case' });
   return {
     db: db as unknown as Database,

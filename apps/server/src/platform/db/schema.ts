@@ -6,6 +6,7 @@ export * from '../../modules/billing/billing.table.js';
 export * from '../../modules/messaging/messaging.table.js';
 export * from '../../modules/media/media.table.js';
 export * from '../../modules/calls/calls.table.js';
+export * from '../../modules/contacts/contacts.table.js';
 export * from '../crypto-keys/data-keys.table.js';
 export * from '../../providers/carrier/sandbox/sandbox.table.js';
 export * from '../webhooks/webhook-logs.table.js';
