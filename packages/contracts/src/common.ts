@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContactRef } from './contact-ref.js';
 
 /** Every failure the API returns has this body (DESIGN.md, Contracts). */
 export const ErrorDetail = z.object({
@@ -23,6 +24,8 @@ export const ErrorBody = z.object({
   code: z.string(),
   details: z.array(ErrorDetail).optional(),
   limit: PlanLimitInfo.optional(),
+  /** With a 409 on a contact: the contact that already has that number. */
+  existing: ContactRef.optional(),
   requestId: z.string().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

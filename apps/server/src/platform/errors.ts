@@ -1,4 +1,4 @@
-import type { ErrorDetail, PlanLimitInfo } from '@commpro/contracts';
+import type { ContactRef, ErrorDetail, PlanLimitInfo } from '@commpro/contracts';
 
 /**
  * Every error code the API can answer, with its HTTP status. Modules add
@@ -45,11 +45,18 @@ export class AppError extends Error {
   /** Seconds, sent as Retry-After with 429 and 503. */
   readonly retryAfter: number | undefined;
   readonly limit: PlanLimitInfo | undefined;
+  readonly existing: ContactRef | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: ErrorDetail[]; retryAfter?: number; limit?: PlanLimitInfo; cause?: unknown } = {},
+    options: {
+      details?: ErrorDetail[];
+      retryAfter?: number;
+      limit?: PlanLimitInfo;
+      existing?: ContactRef;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
@@ -57,6 +64,7 @@ export class AppError extends Error {
     this.details = options.details;
     this.retryAfter = options.retryAfter;
     this.limit = options.limit;
+    this.existing = options.existing;
   }
 
   get status(): number {

@@ -9,6 +9,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   const body: ErrorBody = { error: error.message, code: error.code, requestId: request.id };
   if (error.details?.length) body.details = error.details;
   if (error.limit) body.limit = error.limit;
+  if (error.existing) body.existing = error.existing;
   if (error.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter))));
   return reply.status(error.status).send(body);
 }
