@@ -12,6 +12,7 @@ import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingService } from './modules/billing/billing.service.js';
 import { registerCallsModule } from './modules/calls/index.js';
+import { createContactDirectory, registerContactsModule } from './modules/contacts/index.js';
 import { createMediaService } from './modules/media/media.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { registerMessagingModule } from './modules/messaging/index.js';
@@ -213,8 +214,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(mediaRoutes, { prefix: '/api', signer, service: media });
 
   const notifications = createNotificationsService({ db: deps.database.db });
+  const contacts = createContactDirectory(deps.database.db);
   const messaging = await registerMessagingModule(app, {
     db: deps.database.db,
+    contacts,
     carrier,
     numbers: numbers.service,
     billing,
@@ -234,6 +237,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const calls = await registerCallsModule(app, {
     db: deps.database.db,
+    contacts,
     carrier,
     numbers: numbers.service,
     billing,
@@ -248,6 +252,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, calls.jobHandlers);
+  await registerContactsModule(app, {
+    db: deps.database.db,
+    history: { calls: calls.service.forContact, messages: messaging.service.forContact },
+  });
   await app.register(adminRoutes, { prefix: '/api/admin', billing });
   if (carrier.simulateInbound && carrier.simulateInboundCall) {
     await app.register(sandboxRoutes, {

@@ -27,7 +27,7 @@ export function toCallDto(row: CallView): Call {
   return {
     id: row.id,
     contactId: row.contactId,
-    contact: null,
+    contact: row.contact,
     from: row.fromNumber,
     to: row.toNumber,
     direction: row.direction,

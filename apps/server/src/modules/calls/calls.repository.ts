@@ -1,16 +1,17 @@
-import type { CallStatus } from '@commpro/contracts';
-import { MISSED_CALL_STATUSES } from '@commpro/contracts';
+import type { CallStatus, ContactRef } from '@commpro/contracts';
+import { contactDisplayName, MISSED_CALL_STATUSES } from '@commpro/contracts';
 import { and, count, desc, eq, gte, inArray, lt, ne, sql, sum } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../platform/db/client.js';
 import { usageRecords } from '../billing/billing.table.js';
+import { contacts } from '../contacts/contacts.table.js';
 import { LIVE_STATUSES } from './call-status.js';
 import { calls } from './calls.table.js';
 
 export type CallRow = typeof calls.$inferSelect;
 export type NewCall = typeof calls.$inferInsert;
 /** A leg with what the other leg says about it (hold is set by the other party). */
-export type CallView = CallRow & { peerOnHold: boolean };
+export type CallView = CallRow & { peerOnHold: boolean; contact: ContactRef | null };
 
 export interface CallFilters {
   direction?: 'INBOUND' | 'OUTBOUND' | undefined;
@@ -26,10 +27,35 @@ const peer = alias(calls, 'peer');
 export function createCallsRepository(db: Database) {
   const view = (tx: Database) =>
     tx
-      .select({ call: calls, peerOnHold: sql<boolean>`coalesce(${peer.onHold}, false)` })
+      .select({
+        call: calls,
+        peerOnHold: sql<boolean>`coalesce(${peer.onHold}, false)`,
+        contact: {
+          id: contacts.id,
+          firstName: contacts.firstName,
+          lastName: contacts.lastName,
+          company: contacts.company,
+          phoneNumber: contacts.phoneNumber,
+        },
+      })
       .from(calls)
-      .leftJoin(peer, eq(peer.id, calls.peerCallId));
-  const flatten = (r: { call: CallRow; peerOnHold: boolean }): CallView => ({ ...r.call, peerOnHold: r.peerOnHold });
+      .leftJoin(peer, eq(peer.id, calls.peerCallId))
+      .leftJoin(contacts, eq(contacts.id, calls.contactId));
+  const flatten = (r: {
+    call: CallRow;
+    peerOnHold: boolean;
+    contact: {
+      id: string;
+      firstName: string | null;
+      lastName: string | null;
+      company: string | null;
+      phoneNumber: string;
+    } | null;
+  }): CallView => ({
+    ...r.call,
+    peerOnHold: r.peerOnHold,
+    contact: r.contact ? { id: r.contact.id, displayName: contactDisplayName(r.contact) } : null,
+  });
 
   function filters(userId: string, f: Omit<CallFilters, 'limit' | 'offset'>) {
     const statusFilter =
@@ -91,6 +117,20 @@ export function createCallsRepository(db: Database) {
     async findByClientSid(sid: string): Promise<CallRow | undefined> {
       const [row] = await db.select().from(calls).where(eq(calls.clientCallSid, sid)).limit(1);
       return row;
+    },
+
+    /** The newest calls with a contact (its timeline). */
+    async listForContact(
+      userId: string,
+      contactId: string,
+      limit: number,
+    ): Promise<{ rows: CallView[]; total: number }> {
+      const where = and(eq(calls.userId, userId), eq(calls.contactId, contactId));
+      const [rows, [totalRow]] = await Promise.all([
+        view(db).where(where).orderBy(desc(calls.createdAt), desc(calls.id)).limit(limit),
+        db.select({ n: count() }).from(calls).where(where),
+      ]);
+      return { rows: rows.map(flatten), total: totalRow?.n ?? 0 };
     },
 
     async list(userId: string, f: CallFilters): Promise<{ rows: CallView[]; total: number }> {

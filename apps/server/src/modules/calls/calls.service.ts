@@ -17,6 +17,7 @@ import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { CarrierError, type E164, type VoiceCarrier } from '../../providers/carrier/carrier.port.js';
+import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
 import { countryOf, toE164 } from '../numbers/phone-input.js';
@@ -32,6 +33,8 @@ export type WebhookParams = Readonly<Record<string, string>>;
 
 export interface CallsServiceDeps {
   db: Database;
+  /** The contact a new call is linked to. */
+  contacts: Pick<ContactDirectory, 'idFor'>;
   repo: CallsRepository;
   minutes: CallMinutes;
   numbers: Pick<NumbersService, 'findActiveLine' | 'findLineByNumber'>;
@@ -100,8 +103,6 @@ export function createCallsService(deps: CallsServiceDeps) {
     return toCallDto(view);
   }
 
-  const plain = (row: CallRow): CallView => ({ ...row, peerOnHold: false });
-
   async function owned(userId: string, callId: string): Promise<CallView> {
     const view = await repo.viewOwned(userId, callId);
     if (!view) throw notFound('Call');
@@ -157,7 +158,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       return withCost;
     });
     if (!ended) return undefined;
-    deps.realtime.emitToUser(ended.userId, 'call:ended', { call: toCallDto(plain(ended)) });
+    deps.realtime.emitToUser(ended.userId, 'call:ended', { call: await dtoOf(ended.id) });
     deps.realtime.closeRoom(callRoom(ended.id));
     return ended;
   }
@@ -206,7 +207,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       await endCarrierLeg(rung);
       return;
     }
-    deps.realtime.emitToUser(leg.userId, 'call:incoming', { call: toCallDto(plain(rung)) });
+    deps.realtime.emitToUser(leg.userId, 'call:incoming', { call: await dtoOf(rung.id) });
     await deps.jobs.enqueue(
       RING_TIMEOUT_JOB,
       { callId: leg.id },
@@ -230,11 +231,20 @@ export function createCallsService(deps: CallsServiceDeps) {
       await deps.minutes.ensureAvailable(tx, userId);
       const rows = await repo.insert(
         [
-          { ...common, id: callerLegId, userId, direction: 'OUTBOUND', status: 'RINGING', peerCallId: calleeLegId },
+          {
+            ...common,
+            id: callerLegId,
+            userId,
+            contactId: await deps.contacts.idFor(userId, to, tx),
+            direction: 'OUTBOUND',
+            status: 'RINGING',
+            peerCallId: calleeLegId,
+          },
           {
             ...common,
             id: calleeLegId,
             userId: calleeId,
+            contactId: await deps.contacts.idFor(calleeId, from, tx),
             direction: 'INBOUND',
             status: 'RINGING',
             peerCallId: callerLegId,
@@ -271,6 +281,7 @@ export function createCallsService(deps: CallsServiceDeps) {
         [
           {
             userId,
+            contactId: await deps.contacts.idFor(userId, to, tx),
             fromNumber: from,
             toNumber: to,
             direction: 'OUTBOUND',
@@ -344,7 +355,7 @@ export function createCallsService(deps: CallsServiceDeps) {
         answeredAt: clock(),
         clientCallSid: sid,
       });
-      if (answered) deps.realtime.emitToUser(answered.userId, 'call:updated', { call: toCallDto(plain(answered)) });
+      if (answered) deps.realtime.emitToUser(answered.userId, 'call:updated', { call: await dtoOf(answered.id) });
       return { outcome: answered ? 'applied' : 'ignored' };
     }
     if (isFinal(status)) {
@@ -365,7 +376,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       ...(status === 'IN_PROGRESS' ? { answeredAt: clock() } : {}),
     });
     if (!moved) return { outcome: 'ignored' };
-    deps.realtime.emitToUser(moved.userId, 'call:updated', { call: toCallDto(plain(moved)) });
+    deps.realtime.emitToUser(moved.userId, 'call:updated', { call: await dtoOf(moved.id) });
     return { outcome: 'applied' };
   }
 
@@ -420,6 +431,12 @@ export function createCallsService(deps: CallsServiceDeps) {
         offset: query.offset,
       });
       return { calls: rows.map(toCallDto), total };
+    },
+
+    /** The newest calls with a contact, for its timeline. */
+    async forContact(userId: string, contactId: string, limit: number): Promise<{ items: Call[]; total: number }> {
+      const { rows, total } = await repo.listForContact(userId, contactId, limit);
+      return { items: rows.map(toCallDto), total };
     },
 
     async get(userId: string, callId: string): Promise<Call> {
@@ -504,11 +521,11 @@ export function createCallsService(deps: CallsServiceDeps) {
       if (leg.status !== 'RINGING') return { error: isFinal(leg.status) ? 'CALL_ENDED' : 'ALREADY_ANSWERED' };
       const declined = await end(leg, { status: 'BUSY', missedReason: 'DECLINED' });
       if (!declined) return { error: 'CALL_ENDED' };
-      deps.realtime.emitToUser(userId, 'call:declined', { call: toCallDto(plain(declined)) });
+      deps.realtime.emitToUser(userId, 'call:declined', { call: await dtoOf(declined.id) });
       if (leg.peerCallId) {
         const peer = await repo.findById(leg.peerCallId);
         const ended = peer && (await end(peer, { status: 'BUSY' }));
-        if (ended) deps.realtime.emitToUser(ended.userId, 'call:declined', { call: toCallDto(plain(ended)) });
+        if (ended) deps.realtime.emitToUser(ended.userId, 'call:declined', { call: await dtoOf(ended.id) });
       }
       await endCarrierLeg(leg);
       return { ok: true };
@@ -586,6 +603,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       const now = clock();
       const stored = await repo.insertOnce({
         userId: line.userId,
+        contactId: await deps.contacts.idFor(line.userId, from),
         fromNumber: from.slice(0, 20),
         toNumber: to,
         direction: 'INBOUND',

@@ -6,6 +6,7 @@ import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { createWebhookLog } from '../../platform/webhooks/webhook-log.js';
 import type { VoiceCarrier, WebhookVerifier } from '../../providers/carrier/carrier.port.js';
 import type { BillingService } from '../billing/billing.service.js';
+import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
 import { createCallMinutes } from './call-minutes.js';
@@ -17,6 +18,7 @@ import { CALL_STATUS_EVENT, callsWebhookRoutes } from './webhook.routes.js';
 
 export interface CallsModuleDeps {
   db: Database;
+  contacts: ContactDirectory;
   carrier: VoiceCarrier & WebhookVerifier & { readonly name: string };
   numbers: NumbersService;
   billing: BillingService;
@@ -37,6 +39,7 @@ export async function registerCallsModule(app: FastifyInstance, deps: CallsModul
   const repo = createCallsRepository(deps.db);
   const service = createCallsService({
     db: deps.db,
+    contacts: deps.contacts,
     repo,
     minutes: createCallMinutes({ billing: deps.billing, repo, clock: deps.clock }),
     numbers: deps.numbers,

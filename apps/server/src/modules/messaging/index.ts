@@ -5,6 +5,7 @@ import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { createWebhookLog } from '../../platform/webhooks/webhook-log.js';
 import type { MessagingCarrier, WebhookVerifier } from '../../providers/carrier/carrier.port.js';
 import type { BillingService } from '../billing/billing.service.js';
+import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
 import { createMessagingRepository } from './messaging.repository.js';
@@ -19,6 +20,7 @@ import { messagingWebhookRoutes, STATUS_EVENT } from './webhook.routes.js';
 
 export interface MessagingModuleDeps {
   db: Database;
+  contacts: ContactDirectory;
   carrier: MessagingCarrier & WebhookVerifier & { readonly name: string };
   numbers: NumbersService;
   billing: BillingService;
@@ -40,6 +42,7 @@ export async function registerMessagingModule(app: FastifyInstance, deps: Messag
   const webhookLog = createWebhookLog(deps.db, deps.clock);
   const service = createMessagingService({
     db: deps.db,
+    contacts: deps.contacts,
     repo: createMessagingRepository(deps.db),
     numbers: deps.numbers,
     billing: deps.billing,

@@ -122,6 +122,20 @@ export function createMessagingRepository(db: Database) {
       return { rows, total: totalRow?.total ?? 0 };
     },
 
+    /** The newest messages with a contact (its timeline). */
+    async listForContact(
+      userId: string,
+      contactId: string,
+      limit: number,
+    ): Promise<{ rows: MessageRow[]; total: number }> {
+      const where = and(visible(userId), eq(messages.contactId, contactId));
+      const [rows, [totalRow]] = await Promise.all([
+        db.select().from(messages).where(where).orderBy(desc(messages.createdAt)).limit(limit),
+        db.select({ total: count() }).from(messages).where(where),
+      ]);
+      return { rows, total: totalRow?.total ?? 0 };
+    },
+
     /** One row per conversation, most recent first, with its last message and unread count. */
     async listConversations(
       userId: string,

@@ -12,6 +12,7 @@ import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { CarrierError, type E164, isRetryable, type MessagingCarrier } from '../../providers/carrier/carrier.port.js';
 import type { BillingService } from '../billing/billing.service.js';
+import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
 import { toE164 } from '../numbers/phone-input.js';
@@ -29,6 +30,8 @@ export interface ContentSealer {
 
 export interface MessagingServiceDeps {
   db: Database;
+  /** Who a number is: the contact a new message is linked to, and names in the conversation list. */
+  contacts: Pick<ContactDirectory, 'idFor' | 'refsFor'>;
   repo: MessagingRepository;
   numbers: Pick<NumbersService, 'findActiveLine' | 'findLineByNumber'>;
   billing: BillingService;
@@ -240,6 +243,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         const inserted = await repo.insert(
           {
             userId,
+            contactId: await deps.contacts.idFor(userId, to, tx),
             conversationId: conversationIdOf(userId, from, to),
             fromNumber: from,
             toNumber: to,
@@ -341,6 +345,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         const inserted = await repo.insertInbound(
           {
             userId,
+            contactId: await deps.contacts.idFor(userId, from, tx),
             conversationId: conversationIdOf(userId, to, from),
             fromNumber: from,
             toNumber: to,
@@ -395,10 +400,14 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     ): Promise<ConversationList> {
       const myNumber = query.from === undefined ? undefined : parse(query.from, 'from');
       const { items, total } = await repo.listConversations(userId, myNumber, query);
+      const contacts = await deps.contacts.refsFor(
+        userId,
+        items.flatMap(({ last }) => (last.contactId ? [last.contactId] : [])),
+      );
       const conversations = await Promise.all(
         items.map(async ({ last, unread }) => ({
           conversationId: last.conversationId,
-          contact: null,
+          contact: (last.contactId && contacts.get(last.contactId)) || null,
           phoneNumber: last.direction === 'OUTBOUND' ? last.toNumber : last.fromNumber,
           myNumber: last.direction === 'OUTBOUND' ? last.fromNumber : last.toNumber,
           lastMessage: await toDto(last),
@@ -418,6 +427,12 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const myNumber = query.from === undefined ? undefined : parse(query.from, 'from');
       const { rows, total } = await repo.listConversation(userId, their, myNumber, query);
       return { messages: await Promise.all(rows.map(toDto)), total };
+    },
+
+    /** The newest messages with a contact, for its timeline. */
+    async forContact(userId: string, contactId: string, limit: number): Promise<{ items: Message[]; total: number }> {
+      const { rows, total } = await repo.listForContact(userId, contactId, limit);
+      return { items: await Promise.all(rows.map(toDto)), total };
     },
 
     async markRead(userId: string, messageId: string): Promise<Message> {
