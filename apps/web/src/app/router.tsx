@@ -11,7 +11,9 @@ import { TwoFactorPage } from '../features/auth/TwoFactorPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { CallDetailPage } from '../features/calls/CallDetailPage';
 import { CallsHome, CallsLayout, DialerPage } from '../features/calls/CallsLayout';
-import { ContactsPage } from '../features/contacts/ContactsPage';
+import { ContactDetailPage } from '../features/contacts/ContactDetailPage';
+import { EditContactPage, NewContactPage } from '../features/contacts/ContactFormPage';
+import { ContactsHome, ContactsLayout } from '../features/contacts/ContactsLayout';
 import { ConversationPage } from '../features/messages/ConversationPage';
 import { MessagesIndex } from '../features/messages/MessagesPage';
 import { MessagesLayout } from '../features/messages/MessagesLayout';
@@ -60,7 +62,16 @@ export const router = createBrowserRouter([
               { path: ':callId', element: <CallDetailPage /> },
             ],
           },
-          { path: '/contacts', element: <ContactsPage /> },
+          {
+            path: '/contacts',
+            element: <ContactsLayout />,
+            children: [
+              { index: true, element: <ContactsHome /> },
+              { path: 'new', element: <NewContactPage /> },
+              { path: ':contactId', element: <ContactDetailPage /> },
+              { path: ':contactId/edit', element: <EditContactPage /> },
+            ],
+          },
           { path: '/numbers', element: <MyNumbersPage /> },
           { path: '/numbers/buy', element: <BuyNumberPage /> },
           {

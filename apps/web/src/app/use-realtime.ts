@@ -1,10 +1,11 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@commpro/contracts';
+import type { Call, ClientToServerEvents, ServerToClientEvents } from '@commpro/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { queryKeys } from '../features/auth/api';
 import { callsKeys } from '../features/calls/api';
 import { refreshCall } from '../features/calls/use-calls';
+import { contactsKeys } from '../features/contacts/api';
 import { messagesKeys } from '../features/messages/api';
 import { useAuth } from '../features/auth/auth-context';
 import { applyStatusEvent, onNewMessage } from '../features/messages/cache';
@@ -48,17 +49,30 @@ export function useRealtime(): void {
       if (connectedBefore) {
         void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
         void queryClient.invalidateQueries({ queryKey: callsKeys.all });
+        void queryClient.invalidateQueries({ queryKey: contactsKeys.histories });
       }
       connectedBefore = true;
     });
 
-    socket.on('message:new', (message) => onNewMessage(queryClient, message));
-    socket.on('message:status', (event) => applyStatusEvent(queryClient, event));
+    // A contact's timeline lists their calls and messages: it loads again when one comes or changes.
+    const refreshHistories = () => void queryClient.invalidateQueries({ queryKey: contactsKeys.histories });
+    socket.on('message:new', (message) => {
+      onNewMessage(queryClient, message);
+      refreshHistories();
+    });
+    socket.on('message:status', (event) => {
+      applyStatusEvent(queryClient, event);
+      refreshHistories();
+    });
     // The call screens follow these through the call controller; the history and call pages reload.
-    socket.on('call:incoming', ({ call }) => refreshCall(queryClient, call));
-    socket.on('call:accepted', ({ call }) => refreshCall(queryClient, call));
-    socket.on('call:declined', ({ call }) => refreshCall(queryClient, call));
-    socket.on('call:ended', ({ call }) => refreshCall(queryClient, call));
+    const onCall = ({ call }: { call: Call }) => {
+      refreshCall(queryClient, call);
+      refreshHistories();
+    };
+    socket.on('call:incoming', onCall);
+    socket.on('call:accepted', onCall);
+    socket.on('call:declined', onCall);
+    socket.on('call:ended', onCall);
 
     socket.on('connect_error', (error) => {
       // socket.active: the client retries by itself (network trouble). Otherwise the server refused us.

@@ -39,6 +39,7 @@ export const callsKeys = {
   all: ['calls'] as const,
   lists: ['calls', 'list'] as const,
   list: (filter: HistoryFilter) => ['calls', 'list', filter] as const,
+  details: ['calls', 'detail'] as const,
   detail: (id: string) => ['calls', 'detail', id] as const,
   /** Apart from `all`: refreshing the history must not renew the voice token. */
   token: ['voice', 'token'] as const,

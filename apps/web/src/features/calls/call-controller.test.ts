@@ -10,6 +10,7 @@ const THEIR_LEG = '00000000-0000-4000-8000-000000000002';
 const call = (patch: Partial<Call> = {}): Call => ({
   id: MY_LEG,
   contactId: null,
+  contact: null,
   from: '+33612345678',
   to: '+33698765432',
   direction: 'OUTBOUND',

@@ -46,6 +46,7 @@ describe('dialable', () => {
 const call = (patch: Partial<Call>): Call => ({
   id: '00000000-0000-4000-8000-000000000001',
   contactId: null,
+  contact: null,
   from: '+33612345678',
   to: '+33698765432',
   direction: 'INBOUND',

@@ -1,28 +1,16 @@
-import type { CountryCode } from '@commpro/contracts';
 import { ChevronLeft } from 'lucide-react';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { useId, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { fieldErrorsOf } from '../../shared/api/errors';
 import { useT } from '../../shared/i18n/i18n';
 import { SelectField, TextField } from '../../shared/ui/Field';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
-import { formatPhone } from '../numbers/format';
+import { formatPhone, toE164 } from '../numbers/format';
 import { threadPath } from './api';
 import { Composer, type OutgoingMessage } from './Composer';
 import { lineLabel } from './MessagesLayout';
 import { NoLineNotice, SendError, useSend } from './send';
 import { useSmsLines } from './use-messages';
-
-/** The number typed, in E.164, read in the line's country when it has no +code; null when it is not a number. */
-export function toE164(input: string, country: CountryCode | undefined): string | null {
-  try {
-    const parsed = parsePhoneNumberFromString(input.trim(), country);
-    return parsed?.isPossible() ? parsed.number : null;
-  } catch {
-    return null;
-  }
-}
 
 /** A message to any number: who to, from which line (when there are several), and the text. */
 export function NewConversationPage() {

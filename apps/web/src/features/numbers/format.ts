@@ -20,6 +20,16 @@ export function formatPhoneInput(input: string, country: CountryCode): string {
   }
 }
 
+/** The number typed, in E.164, read in the line's country when it has no +code; null when it is not a number. */
+export function toE164(input: string, country: CountryCode | undefined): string | null {
+  try {
+    const parsed = parsePhoneNumberFromString(input.trim(), country);
+    return parsed?.isPossible() ? parsed.number : null;
+  } catch {
+    return null;
+  }
+}
+
 /** "France", "Royaume-Uni"… in the person's language. */
 export function countryName(code: CountryCode, locale: Locale): string {
   try {

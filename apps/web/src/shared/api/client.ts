@@ -1,7 +1,7 @@
 import type { TokenPair } from '@commpro/contracts';
 import { AuthSession, browserLock, createBroadcastAuthChannel } from './auth-session';
 import { ApiError, isApiError } from './errors';
-import { request, upload, type RequestOptions, type UploadOptions } from './http';
+import { download, request, upload, type DownloadedFile, type RequestOptions, type UploadOptions } from './http';
 
 /** The one session of this tab (see auth-session.ts for the refresh rules). */
 export const authSession = new AuthSession({
@@ -36,6 +36,11 @@ export function authedRequest<T>(path: string, options: ApiOptions = {}): Promis
 /** Uploads a file (multipart) as the signed-in person, reporting progress from 0 to 1. */
 export function authedUpload<T>(path: string, options: Omit<UploadOptions, 'token'>): Promise<T> {
   return withAccessToken((token) => upload<T>(path, { ...options, token }));
+}
+
+/** Downloads a file (an export) as the signed-in person: exports need the Bearer header, so no plain link. */
+export function authedDownload(path: string): Promise<DownloadedFile> {
+  return withAccessToken((token) => download(path, { token }));
 }
 
 async function withAccessToken<T>(call: (token: string) => Promise<T>): Promise<T> {

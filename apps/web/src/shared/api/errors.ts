@@ -1,4 +1,4 @@
-import type { ErrorDetail, PlanLimitInfo } from '@commpro/contracts';
+import type { ContactRef, ErrorDetail, PlanLimitInfo } from '@commpro/contracts';
 import { isMessageKey, type Translate } from '../i18n/i18n';
 
 /** A failed API call, carrying the server's `{ error, code, details }` body. */
@@ -8,6 +8,8 @@ export class ApiError extends Error {
   readonly details: ErrorDetail[];
   /** With a 402: the allowance that ran out and the plan that lifts it. */
   readonly limit: PlanLimitInfo | undefined;
+  /** With a 409 on a contact: the contact that already has that number. */
+  readonly existing: ContactRef | undefined;
   readonly requestId: string | undefined;
   /** Seconds to wait, from a 429's Retry-After header. */
   readonly retryAfter: number | undefined;
@@ -18,6 +20,7 @@ export class ApiError extends Error {
     message: string;
     details?: ErrorDetail[] | undefined;
     limit?: PlanLimitInfo | undefined;
+    existing?: ContactRef | undefined;
     requestId?: string | undefined;
     retryAfter?: number | undefined;
   }) {
@@ -27,6 +30,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.details = init.details ?? [];
     this.limit = init.limit;
+    this.existing = init.existing;
     this.requestId = init.requestId;
     this.retryAfter = init.retryAfter;
   }

@@ -35,6 +35,44 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return payload as T;
 }
 
+export interface DownloadedFile {
+  blob: Blob;
+  /** The name the server suggests (Content-Disposition), if any. */
+  filename: string | null;
+}
+
+/** One GET of a file from our API (an export), as a Blob; failures as ApiError. */
+export async function download(path: string, options: { token?: string | null } = {}): Promise<DownloadedFile> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { headers, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError({ status: 0, code: NETWORK_ERROR, message: 'Network error' });
+  }
+  if (!response.ok) {
+    const payload = parseJson(await response.text());
+    throw toApiError(response.status, response.statusText, payload, response.headers.get('Retry-After'));
+  }
+  return { blob: await response.blob(), filename: filenameOf(response.headers.get('Content-Disposition')) };
+}
+
+/** The file name of a Content-Disposition header, preferring the UTF-8 `filename*` form. */
+export function filenameOf(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // A malformed encoding: fall back to the plain name.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header);
+  return plain?.[1]?.trim() || null;
+}
+
 function toApiError(status: number, statusText: string, payload: unknown, retryAfter: string | null): ApiError {
   const parsed = ErrorBody.safeParse(payload);
   return new ApiError({
@@ -43,6 +81,7 @@ function toApiError(status: number, statusText: string, payload: unknown, retryA
     message: parsed.success ? parsed.data.error : statusText || `HTTP ${status}`,
     details: parsed.success ? parsed.data.details : undefined,
     limit: parsed.success ? parsed.data.limit : undefined,
+    existing: parsed.success ? parsed.data.existing : undefined,
     requestId: parsed.success ? parsed.data.requestId : undefined,
     retryAfter: parseRetryAfter(retryAfter),
   });
