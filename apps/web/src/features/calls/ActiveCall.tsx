@@ -2,6 +2,7 @@ import { ChevronDown, Grid3x3, Mic, MicOff, Pause, PhoneOff, Play, UserRound, Vo
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useT, type Translate } from '../../shared/i18n/i18n';
 import { useNow } from '../../shared/ui/use-media-query';
+import { partyName } from '../contacts/format';
 import { lineLabel } from '../messages/MessagesLayout';
 import { formatPhone } from '../numbers/format';
 import { endsOf } from './format';
@@ -39,7 +40,7 @@ export function ActiveCall({ active, controller }: { active: ActiveCallState; co
   const { all } = useVoiceLines();
   const { call, phase } = active;
   const { mine, their } = endsOf(call);
-  const name = formatPhone(their);
+  const name = partyName(call.contact, their);
   const line = all.find((item) => item.phoneNumber === mine);
   const ended = phase === 'ended';
   const elapsed = ended ? call.durationSeconds : elapsedSince(call.answeredAt, now);
@@ -88,6 +89,7 @@ export function ActiveCall({ active, controller }: { active: ActiveCallState; co
         <h2 className="call-screen__name" ref={nameRef} tabIndex={-1}>
           {name}
         </h2>
+        {call.contact && <p className="call-screen__number">{formatPhone(their)}</p>}
         <p className="call-screen__status" role="status" data-testid="call-status">
           {status}
         </p>

@@ -1,6 +1,6 @@
 import type { Call } from '@commpro/contracts';
-import { Voicemail } from 'lucide-react';
-import { useParams } from 'react-router';
+import { Contact as ContactIcon, UserPlus, Voicemail } from 'lucide-react';
+import { Link, useParams } from 'react-router';
 import { errorMessage } from '../../shared/api/error-message';
 import { isApiError } from '../../shared/api/errors';
 import { useI18n, useT } from '../../shared/i18n/i18n';
@@ -8,6 +8,7 @@ import { Alert } from '../../shared/ui/Alert';
 import { Badge } from '../../shared/ui/Badge';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
+import { partyName } from '../contacts/format';
 import { formatStepTime } from '../messages/format';
 import { lineLabel } from '../messages/MessagesLayout';
 import { formatPhone } from '../numbers/format';
@@ -23,7 +24,7 @@ export function CallDetailPage() {
   const id = useParams().callId ?? '';
   const query = useCall(id);
   const call = query.data;
-  const title = call ? formatPhone(endsOf(call).their) : t('calls.detail.title');
+  const title = call ? partyName(call.contact, endsOf(call).their) : t('calls.detail.title');
   useDocumentTitle(title);
 
   return (
@@ -44,7 +45,7 @@ export function CallDetailPage() {
 function CallDetails({ call }: { call: Call }) {
   const { t, locale } = useI18n();
   const { all } = useVoiceLines();
-  const { mine } = endsOf(call);
+  const { mine, their } = endsOf(call);
   const line = all.find((item) => item.phoneNumber === mine);
   const { kind } = callSummary(call, t);
   const missed = isMissed(call);
@@ -59,6 +60,20 @@ function CallDetails({ call }: { call: Call }) {
 
   return (
     <div className="call-detail" data-testid="call-details" data-status={call.status}>
+      <p className="call-detail__party">
+        <span className="call-detail__number">{formatPhone(their)}</span>
+        {call.contact ? (
+          <Link className="call-detail__contact" to={`/contacts/${call.contact.id}`}>
+            <ContactIcon size={16} aria-hidden />
+            {t('contacts.open', { name: call.contact.displayName })}
+          </Link>
+        ) : (
+          <Link className="call-detail__contact" to={`/contacts/new?phone=${encodeURIComponent(their)}`}>
+            <UserPlus size={16} aria-hidden />
+            {t('contacts.save')}
+          </Link>
+        )}
+      </p>
       <p className="call-detail__summary">
         <Badge tone={missed || failed ? 'danger' : call.status === 'COMPLETED' ? 'success' : 'brand'}>
           {missed ? kind : t(`calls.status.${call.status}`)}

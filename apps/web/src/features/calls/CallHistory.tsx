@@ -11,6 +11,7 @@ import { Segmented } from '../../shared/ui/Segmented';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useNow } from '../../shared/ui/use-media-query';
 import { useToast } from '../../shared/ui/Toast';
+import { partyName } from '../contacts/format';
 import { formatListTime } from '../messages/format';
 import { formatPhone } from '../numbers/format';
 import { HISTORY_FILTERS, type HistoryFilter } from './history-filter';
@@ -87,7 +88,7 @@ function CallIcon({ call }: { call: Call }) {
 function CallRow({ call, now }: { call: Call; now: number }) {
   const { t, locale } = useI18n();
   const { their } = endsOf(call);
-  const name = formatPhone(their);
+  const name = partyName(call.contact, their);
   const { kind, detail } = callSummary(call, t);
   const missed = isMissed(call);
   const at = call.startedAt ?? call.createdAt;
@@ -104,7 +105,10 @@ function CallRow({ call, now }: { call: Call; now: number }) {
         </span>
         <span className="call-row__main">
           <span className="call-row__top">
-            <span className="call-row__name">{name}</span>
+            <span className="call-row__who">
+              <span className="call-row__name">{name}</span>
+              {call.contact && <span className="call-row__number">{formatPhone(their)}</span>}
+            </span>
             <time className="call-row__time" dateTime={at}>
               {formatListTime(at, locale, Math.max(now, Date.parse(at)))}
             </time>
@@ -130,7 +134,7 @@ export function CallBackButton({ call, withLabel = false }: { call: Call; withLa
   const busy = useCallsState().active !== null;
   const { mine, their } = endsOf(call);
   const line = lines.find((item) => item.phoneNumber === mine) ?? lines[0];
-  const label = t('calls.callBackNamed', { name: formatPhone(their) });
+  const label = t('calls.callBackNamed', { name: partyName(call.contact, their) });
   return (
     <button
       type="button"

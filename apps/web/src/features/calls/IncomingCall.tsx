@@ -1,6 +1,7 @@
 import { Phone, PhoneOff } from 'lucide-react';
 import { useEffect, useId, useRef } from 'react';
 import { useT } from '../../shared/i18n/i18n';
+import { partyName } from '../contacts/format';
 import { lineLabel } from '../messages/MessagesLayout';
 import { formatPhone } from '../numbers/format';
 import type { CallController, RingingCall } from './call-controller';
@@ -41,7 +42,8 @@ export function IncomingCall({ ringing, controller }: { ringing: RingingCall; co
         <span className="incoming__avatar call-avatar" aria-hidden>
           <Phone size={34} />
         </span>
-        <h2 className="incoming__caller">{formatPhone(call.from)}</h2>
+        <h2 className="incoming__caller">{partyName(call.contact, call.from)}</h2>
+        {call.contact && <p className="incoming__number">{formatPhone(call.from)}</p>}
         <p className="incoming__line">
           {t('calls.incoming.toLine', { line: line ? lineLabel(line) : formatPhone(call.to) })}
         </p>

@@ -1,17 +1,19 @@
 import type { Message } from '@commpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ChevronLeft, UserRound } from 'lucide-react';
+import { ChevronLeft, Contact as ContactIcon, UserPlus, UserRound } from 'lucide-react';
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { errorMessage } from '../../shared/api/error-message';
 import { useI18n, useT } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
+import { Avatar } from '../../shared/ui/Avatar';
 import { Button } from '../../shared/ui/Button';
 import { Dialog } from '../../shared/ui/Dialog';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useToast } from '../../shared/ui/Toast';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
 import { usePageVisible } from '../../shared/ui/use-media-query';
+import { useContactByNumber } from '../contacts/use-contacts';
 import { formatPhone } from '../numbers/format';
 import { messagesApi, messagesKeys } from './api';
 import { removeMessage, upsertMessage } from './cache';
@@ -31,8 +33,15 @@ export function ConversationPage() {
   // The line is in the URL; without it, the main line.
   const mine = search.get('from') ?? lines[0]?.phoneNumber ?? '';
   const line = all.find((item) => item.phoneNumber === mine);
-  const name = formatPhone(their);
+  const contact = useContactByNumber(their).data;
+  const name = contact?.displayName ?? formatPhone(their);
   useDocumentTitle(name);
+  const under = [
+    contact ? formatPhone(their) : null,
+    line && all.length > 1 ? t('messages.viaLine', { line: lineLabel(line) }) : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   return (
     <section className="thread" aria-labelledby="page-title">
@@ -41,15 +50,29 @@ export function ConversationPage() {
           <ChevronLeft size={22} aria-hidden />
           <span className="thread__back-text">{t('messages.back')}</span>
         </Link>
-        <span className="thread__avatar" aria-hidden>
-          <UserRound size={20} />
-        </span>
+        {contact ? (
+          <Avatar name={name} size={38} />
+        ) : (
+          <span className="thread__avatar" aria-hidden>
+            <UserRound size={20} />
+          </span>
+        )}
         <div className="thread__who">
           <h1 className="thread__title" id="page-title" tabIndex={-1}>
             {name}
           </h1>
-          {line && all.length > 1 && <p className="thread__line">{t('messages.viaLine', { line: lineLabel(line) })}</p>}
+          {under && <p className="thread__line">{under}</p>}
         </div>
+        {contact !== undefined && (
+          <Link
+            className="thread__contact"
+            to={contact ? `/contacts/${contact.id}` : `/contacts/new?phone=${encodeURIComponent(their)}`}
+            aria-label={contact ? t('contacts.open', { name }) : t('contacts.save')}
+            title={contact ? t('contacts.open', { name }) : t('contacts.save')}
+          >
+            {contact ? <ContactIcon size={20} aria-hidden /> : <UserPlus size={20} aria-hidden />}
+          </Link>
+        )}
       </header>
       {linesLoaded && !mine ? (
         <div className="thread__body">

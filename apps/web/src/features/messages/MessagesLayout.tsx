@@ -8,8 +8,10 @@ import { Alert } from '../../shared/ui/Alert';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { MessagesIllustration } from '../../shared/ui/illustrations';
 import { LoadingBlock } from '../../shared/ui/Spinner';
+import { Avatar } from '../../shared/ui/Avatar';
 import { DESKTOP_QUERY, useMediaQuery, useNow } from '../../shared/ui/use-media-query';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
+import { partyName } from '../contacts/format';
 import { formatPhone } from '../numbers/format';
 import { NumbersStrip } from '../numbers/NumbersStrip';
 import { threadPath } from './api';
@@ -174,19 +176,30 @@ function ConversationRow({
 }) {
   const { t, locale } = useI18n();
   const { all } = useSmsLines();
-  const name = formatPhone(conversation.phoneNumber);
+  const name = partyName(conversation.contact, conversation.phoneNumber);
   const last = conversation.lastMessage;
   const unread = conversation.unreadCount;
   const line = all.find((item) => item.phoneNumber === conversation.myNumber);
+  // Under a contact's name, their number; with several lines, the one it is on.
+  const under = [
+    conversation.contact ? formatPhone(conversation.phoneNumber) : null,
+    showLine ? t('messages.viaLine', { line: line ? lineLabel(line) : formatPhone(conversation.myNumber) }) : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <li data-testid="conversation">
       <NavLink
         className={`conversation${unread > 0 ? ' conversation--unread' : ''}`}
         to={threadPath(conversation.myNumber, conversation.phoneNumber)}
       >
-        <span className="conversation__avatar" aria-hidden>
-          <UserRound size={22} />
-        </span>
+        {conversation.contact ? (
+          <Avatar name={name} size={46} />
+        ) : (
+          <span className="conversation__avatar" aria-hidden>
+            <UserRound size={22} />
+          </span>
+        )}
         <span className="conversation__main">
           <span className="conversation__top">
             <span className="conversation__name">{name}</span>
@@ -208,11 +221,7 @@ function ConversationRow({
               </span>
             )}
           </span>
-          {showLine && (
-            <span className="conversation__line">
-              {t('messages.viaLine', { line: line ? lineLabel(line) : formatPhone(conversation.myNumber) })}
-            </span>
-          )}
+          {under && <span className="conversation__line">{under}</span>}
         </span>
       </NavLink>
     </li>
