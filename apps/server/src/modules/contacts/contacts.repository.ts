@@ -20,6 +20,12 @@ export interface ContactFilters {
 
 /** Typo tolerance needs enough letters to tell a typo from another name. */
 const TYPO_MIN_LENGTH = 5;
+/**
+ * How alike a typed word must be to a word of the contact (pg_trgm
+ * word_similarity). PostgreSQL's default, 0.6, misses one wrong letter in a
+ * six-letter name ("marten" ~ "martin" is 0.57).
+ */
+const TYPO_SIMILARITY = '0.5';
 /** Below three characters a trigram index cannot help: only names starting with the query match. */
 const CONTAINS_MIN_LENGTH = 3;
 
@@ -152,17 +158,20 @@ export function createContactsRepository(db: Database) {
         f.favorites ? eq(contacts.isFavorite, true) : undefined,
       );
       const searching = matching !== undefined;
-      const [rows, [total]] = await Promise.all([
-        db
+      // The threshold of `<%` is a setting: set for this transaction only, so both queries see it.
+      return db.transaction(async (tx) => {
+        if (searching)
+          await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${TYPO_SIMILARITY}, true)`);
+        const rows = await tx
           .select()
           .from(contacts)
           .where(where)
           .orderBy(...(searching ? [desc(rank)] : []), asc(contacts.sortName), asc(contacts.id))
           .limit(f.limit)
-          .offset(f.offset),
-        db.select({ n: count() }).from(contacts).where(where),
-      ]);
-      return { rows, total: total?.n ?? 0 };
+          .offset(f.offset);
+        const [total] = await tx.select({ n: count() }).from(contacts).where(where);
+        return { rows, total: total?.n ?? 0 };
+      });
     },
 
     /** Every contact of the user, by name (exports). */

@@ -87,6 +87,8 @@ export async function contactsRoutes(fastify: FastifyInstance, { service }: { se
   app.post(
     '/sync',
     {
+      // 5,000 rows with names, emails and companies are well over the API's default body limit.
+      bodyLimit: MAX_IMPORT_BYTES,
       config: perAccountPerMinute(IMPORTS_PER_MINUTE),
       schema: {
         tags,

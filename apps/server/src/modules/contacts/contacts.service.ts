@@ -122,7 +122,9 @@ export function createContactsService(deps: ContactsServiceDeps) {
         const field = String(issue.path[0] ?? 'row');
         failures.push(
           field === 'phoneNumber'
-            ? { row, phoneNumber: phoneText, code: 'PHONE_MISSING', reason: 'No phone number' }
+            ? phoneText?.trim()
+              ? { row, phoneNumber: phoneText, code: 'PHONE_INVALID', reason: 'This is too long to be a phone number' }
+              : { row, phoneNumber: phoneText, code: 'PHONE_MISSING', reason: 'No phone number' }
             : { row, phoneNumber: phoneText, code: 'INVALID_ROW', reason: `${field}: ${issue.message}` },
         );
         continue;

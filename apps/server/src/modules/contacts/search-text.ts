@@ -37,5 +37,9 @@ export function phoneDigitsOf(e164: string): string {
 /** The digits of a query, when it looks like part of a number (no letters). */
 export function queryDigits(query: string): string {
   if (/\p{L}/u.test(query)) return '';
-  return query.replace(/^\s*(\+|00)/, '').replace(/\D/g, '');
+  // "+33 (0)6 …", as business cards write it: the (0) is the national trunk prefix, not part of the number.
+  return query
+    .replace(/\(0\)/g, '')
+    .replace(/^\s*(\+|00)/, '')
+    .replace(/\D/g, '');
 }
