@@ -242,6 +242,23 @@ test('imports a vCard of 50, finds Hélène by typing "hele", tags her vip, filt
   await expect(page.getByRole('heading', { name: 'Anaïs Roy', level: 1 })).toBeVisible();
   await expect(page.getByTestId('contact-details')).toContainText('+33 7 81 00 10 13');
 
+  // Edited: an emptied field is cleared, a note added; then deleted after a confirmation.
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Edit contact', level: 1 })).toBeVisible();
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveValue('+33 7 81 00 10 13');
+  await page.getByLabel('Company (optional)', { exact: true }).fill('');
+  await page.getByLabel('Notes (optional)', { exact: true }).fill('Prefers a text before a call.');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const anais = page.getByTestId('contact-details');
+  await expect(anais).toContainText('Prefers a text before a call.');
+  await expect(anais).not.toContainText('Roy Architectes');
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete Anaïs Roy?' });
+  await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page.getByText('Anaïs Roy deleted')).toBeVisible();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(contactRow(page, 'Anaïs Roy')).toHaveCount(0);
+
   // Messages shows her name, with the number under it.
   await mainNav(page).getByRole('link', { name: 'Messages' }).click();
   const conversation = page.getByTestId('conversation').filter({ hasText: 'Hélène Martin' });
@@ -256,7 +273,7 @@ test('imports a vCard of 50, finds Hélène by typing "hele", tags her vip, filt
   const vcf = page.waitForEvent('download');
   await transfer.getByRole('button', { name: 'vCard (.vcf)' }).click();
   const vcfText = readFileSync((await (await vcf).path())!, 'utf8');
-  expect(vcfText.match(/BEGIN:VCARD/g)).toHaveLength(50);
+  expect(vcfText.match(/BEGIN:VCARD/g)).toHaveLength(49);
   expect(vcfText).toContain('Hélène');
   const csv = page.waitForEvent('download');
   await transfer.getByRole('button', { name: 'CSV (spreadsheet)' }).click();
@@ -280,6 +297,6 @@ test('imports a vCard of 50, finds Hélène by typing "hele", tags her vip, filt
   await shot(page, 'contacts-detail-dark-desktop');
   await page.setViewportSize(PHONE);
   await page.goto('/contacts');
-  await expect(page.getByTestId('contact')).toHaveCount(50);
+  await expect(page.getByTestId('contact')).toHaveCount(49);
   await shot(page, 'contacts-list-dark-phone');
 });
