@@ -43,7 +43,6 @@ export const contactsApi = {
 
 export const contactsKeys = {
   all: ['contacts'] as const,
-  lists: ['contacts', 'list'] as const,
   list: (filter: ContactFilter) => ['contacts', 'list', filter] as const,
   tags: ['contacts', 'tags'] as const,
   detail: (id: string) => ['contacts', 'detail', id] as const,

@@ -8,7 +8,7 @@ export interface ContactFilter {
 export const NO_FILTER: ContactFilter = { search: '', tags: [], favorites: false };
 
 /** How many contacts the list loads at once. */
-export const LIST_PAGE = 100;
+const LIST_PAGE = 100;
 
 /** `GET /api/contacts` for a filter, from `offset`. Without a search the server sorts by name. */
 export function listPath(filter: ContactFilter, offset = 0): string {
