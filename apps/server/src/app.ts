@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
-import { createBillingService } from './modules/billing/billing.service.js';
+import { createBillingModule } from './modules/billing/index.js';
 import { registerCallsModule } from './modules/calls/index.js';
 import { createContactDirectory, registerContactsModule } from './modules/contacts/index.js';
 import { createMediaService } from './modules/media/media.service.js';
@@ -173,7 +173,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const jobs = createJobQueue({ db: deps.database.db, handlers: jobHandlers, clock, log: app.log });
   app.decorate('jobs', jobs);
   const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
-  const billing = createBillingService({ db: deps.database.db });
+  const billingModule = createBillingModule({
+    db: deps.database.db,
+    jobs,
+    vatRatePercent: config.invoicing.vatRatePercent,
+    seller: config.invoicing.seller,
+    publicUrl: config.publicUrl,
+    clock,
+  });
+  const billing = billingModule.service;
+  Object.assign(jobHandlers, billingModule.jobHandlers);
+  await billingModule.registerRoutes(app);
 
   const auth = await registerAuthModule(app, {
     db: deps.database.db,
@@ -185,6 +195,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     loginLimit: config.loginLimit,
     emailSendLimitPerHour: config.emailSendLimitPerHour,
     clock,
+    onAccountCreated: (userId) => billing.ensure(userId),
   });
   sessions.isSessionActive = auth.isSessionActive;
 
@@ -220,7 +231,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     contacts,
     carrier,
     numbers: numbers.service,
-    billing,
+    quota: billingModule.quota,
     notifications,
     sealer: createDataKeys({ db: deps.database.db, master: parseKeyring(deps.secrets.encryptionKeys), clock }),
     jobs,
@@ -240,7 +251,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     contacts,
     carrier,
     numbers: numbers.service,
-    billing,
+    quota: billingModule.quota,
     notifications,
     jobs,
     realtime,

@@ -6,5 +6,6 @@ export * from './calls.js';
 export * from './contact-ref.js';
 export * from './contacts.js';
 export * from './plans.js';
+export * from './billing.js';
 export * from './realtime.js';
 export * from './sms-segments.js';

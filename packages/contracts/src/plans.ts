@@ -1,66 +1,71 @@
-/** The seed's four plans: the one definition of prices and limits (billing owns it from issue 7 on). */
+/**
+ * The seed's four plans: the one definition of prices and limits. Money is in
+ * integer cents; per-unit overage prices, some below a cent (€0.015 a
+ * minute), are in millicents (1/1000 of a cent).
+ */
 export const PLAN_TIERS = ['FREE', 'STARTER', 'BUSINESS', 'ENTERPRISE'] as const;
 export type PlanTier = (typeof PLAN_TIERS)[number];
 
 export interface Plan {
   tier: PlanTier;
-  /** EUR per month, billed monthly / billed annually. */
-  monthlyPrice: number;
-  annualMonthlyPrice: number;
+  /** Billed monthly, per month. */
+  monthlyPriceCents: number;
+  /** Billed annually, per month (the year costs twelve of these). */
+  annualMonthlyPriceCents: number;
   includedNumbers: number;
-  /** EUR per month for each number beyond the included ones; null: no extra numbers on this plan. */
-  extraNumberPrice: number | null;
+  /** Per month for each number beyond the included ones; null: no extra numbers on this plan. */
+  extraNumberPriceCents: number | null;
   smsPerMonth: number;
   minutesPerMonth: number;
   mmsPerMonth: number;
-  /** EUR per unit beyond the allowance; null: blocked (FREE) or negotiated (ENTERPRISE). */
-  overage: { sms: number; minute: number; mms: number } | null;
+  /** Per unit beyond the allowance, in millicents; null: blocked at the allowance (FREE) or negotiated (ENTERPRISE). */
+  overageMillicents: { sms: number; minute: number; mms: number } | null;
 }
 
 export const PLANS: Readonly<Record<PlanTier, Plan>> = {
   FREE: {
     tier: 'FREE',
-    monthlyPrice: 0,
-    annualMonthlyPrice: 0,
+    monthlyPriceCents: 0,
+    annualMonthlyPriceCents: 0,
     includedNumbers: 1,
-    extraNumberPrice: null,
+    extraNumberPriceCents: null,
     smsPerMonth: 50,
     minutesPerMonth: 50,
     mmsPerMonth: 0,
-    overage: null,
+    overageMillicents: null,
   },
   STARTER: {
     tier: 'STARTER',
-    monthlyPrice: 15,
-    annualMonthlyPrice: 12,
+    monthlyPriceCents: 1500,
+    annualMonthlyPriceCents: 1200,
     includedNumbers: 1,
-    extraNumberPrice: null,
+    extraNumberPriceCents: null,
     smsPerMonth: 500,
     minutesPerMonth: 500,
     mmsPerMonth: 100,
-    overage: { sms: 0.1, minute: 0.02, mms: 0.15 },
+    overageMillicents: { sms: 10_000, minute: 2_000, mms: 15_000 },
   },
   BUSINESS: {
     tier: 'BUSINESS',
-    monthlyPrice: 35,
-    annualMonthlyPrice: 29,
+    monthlyPriceCents: 3500,
+    annualMonthlyPriceCents: 2900,
     includedNumbers: 3,
-    extraNumberPrice: 5,
+    extraNumberPriceCents: 500,
     smsPerMonth: 2000,
     minutesPerMonth: 2000,
     mmsPerMonth: 500,
-    overage: { sms: 0.08, minute: 0.015, mms: 0.12 },
+    overageMillicents: { sms: 8_000, minute: 1_500, mms: 12_000 },
   },
   ENTERPRISE: {
     tier: 'ENTERPRISE',
-    monthlyPrice: 119,
-    annualMonthlyPrice: 99,
+    monthlyPriceCents: 11900,
+    annualMonthlyPriceCents: 9900,
     includedNumbers: 10,
-    extraNumberPrice: 4,
+    extraNumberPriceCents: 400,
     smsPerMonth: 10000,
     minutesPerMonth: 10000,
     mmsPerMonth: 2000,
-    overage: null,
+    overageMillicents: null,
   },
 };
 
@@ -68,6 +73,9 @@ export const PLANS: Readonly<Record<PlanTier, Plan>> = {
 export function planForNumbers(numbers: number): PlanTier | undefined {
   return PLAN_TIERS.find((tier) => {
     const plan = PLANS[tier];
-    return plan.includedNumbers >= numbers || plan.extraNumberPrice !== null;
+    return plan.includedNumbers >= numbers || plan.extraNumberPriceCents !== null;
   });
 }
+
+/** Where a plan stands among the others: a higher rank is an upgrade. */
+export const planRank = (tier: PlanTier): number => PLAN_TIERS.indexOf(tier);

@@ -106,6 +106,12 @@ const EnvSchema = z.object({
   CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(30),
   CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   BILLING: z.enum(['local', 'stripe']).default('local'),
+  VAT_RATE_PERCENT: z.coerce.number().min(0).max(100).multipleOf(0.01).default(20),
+  INVOICE_SELLER_NAME: z.string().trim().min(1).max(200).default('CommPro'),
+  /** Address lines separated by `|`. */
+  INVOICE_SELLER_ADDRESS: optionalString,
+  INVOICE_SELLER_VAT_NUMBER: optionalString,
+  INVOICE_SELLER_EMAIL: optionalString,
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   S3_BUCKET: optionalString,
@@ -196,6 +202,10 @@ export type Config = Readonly<{
   webhooksPerMinute: number;
   messages: Readonly<{ perMinute: number; dailyCap: number; mediaMaxBytes: number }>;
   billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
+  invoicing: Readonly<{
+    vatRatePercent: number;
+    seller: Readonly<{ name: string; address: string[]; vatNumber: string | null; email: string }>;
+  }>;
   /** Where uploaded files go: `local` is DATA_DIR/files; `s3` is any S3-compatible bucket (S3_BUCKET set). */
   storage: Readonly<
     | { kind: 'local' }
@@ -297,6 +307,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       env.BILLING === 'stripe'
         ? { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY!, webhookSecret: env.STRIPE_WEBHOOK_SECRET! }
         : { kind: 'local' },
+    invoicing: {
+      vatRatePercent: env.VAT_RATE_PERCENT,
+      seller: {
+        name: env.INVOICE_SELLER_NAME,
+        address: (env.INVOICE_SELLER_ADDRESS ?? '')
+          .split('|')
+          .map((line) => line.trim())
+          .filter(Boolean),
+        vatNumber: env.INVOICE_SELLER_VAT_NUMBER ?? null,
+        // The address emails come from, without its display name.
+        email: env.INVOICE_SELLER_EMAIL ?? /<([^>]+)>/.exec(env.EMAIL_FROM)?.[1] ?? env.EMAIL_FROM,
+      },
+    },
     storage: env.S3_BUCKET
       ? {
           kind: 's3',

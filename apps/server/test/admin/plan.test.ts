@@ -45,7 +45,8 @@ describe('PUT /api/admin/users/:userId/plan', () => {
       'FORBIDDEN',
     );
     expectError(await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { payload }), 401, 'UNAUTHORIZED');
-    expect(await tierOf(customer.id)).toBeUndefined();
+    // Unchanged: still the FREE plan every account starts on.
+    expect(await tierOf(customer.id)).toBe('FREE');
     const token = await adminToken();
     expectError(
       await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token, payload: { tier: 'GOLD' } }),

@@ -213,5 +213,6 @@ export async function useMinutes(t: TestApp, userId: string, minutes: number) {
     quantity: minutes,
     periodStart: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
     periodEnd: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+    createdAt: now,
   });
 }

@@ -319,7 +319,8 @@ describe('usage record and renewal job on purchase', () => {
       totalCost: bought.monthlyCost,
       currency: 'EUR',
       phoneNumberId: bought.id,
-      subscriptionId: null,
+      // Every account has a subscription (FREE from sign-up): the usage is charged to it.
+      subscriptionId: expect.any(String),
     });
     expect(usage[0]!.periodStart.toISOString()).toBe(bought.purchasedAt);
     expect(usage[0]!.periodEnd.toISOString()).toBe(bought.expiresAt);

@@ -55,6 +55,8 @@ export interface AuthServiceDeps {
   publicUrl: string;
   clock: () => Date;
   log: { warn(obj: object, msg: string): void };
+  /** Sets up what a new account starts with elsewhere (its FREE subscription). */
+  onAccountCreated: (userId: string) => Promise<unknown>;
 }
 
 export function toUserDto(row: UserRow): User {
@@ -192,6 +194,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           details: [{ field: 'email', message: 'An account with this email already exists' }],
         });
       }
+      await deps.onAccountCreated(user.id);
       // The account exists either way; the user can ask for another link.
       await sendVerificationLink(user).catch((err: unknown) => {
         deps.log.warn({ err, userId: user.id }, 'verification email failed');

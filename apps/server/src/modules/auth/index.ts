@@ -19,6 +19,7 @@ export interface AuthModuleDeps {
   loginLimit: { maxFailures: number; windowMs: number };
   emailSendLimitPerHour: number;
   clock: () => Date;
+  onAccountCreated: (userId: string) => Promise<unknown>;
 }
 
 /** Wires the auth module and mounts its routes under /api/auth. */
@@ -34,6 +35,7 @@ export async function registerAuthModule(app: FastifyInstance, deps: AuthModuleD
     publicUrl: deps.publicUrl,
     clock: deps.clock,
     log: app.log,
+    onAccountCreated: deps.onAccountCreated,
   });
   await app.register(authRoutes, { prefix: '/api/auth', service, emailSendLimitPerHour: deps.emailSendLimitPerHour });
   return service;

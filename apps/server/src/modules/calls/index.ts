@@ -5,7 +5,7 @@ import type { JobHandler, JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { createWebhookLog } from '../../platform/webhooks/webhook-log.js';
 import type { VoiceCarrier, WebhookVerifier } from '../../providers/carrier/carrier.port.js';
-import type { BillingService } from '../billing/billing.service.js';
+import type { Quota } from '../billing/quota.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
@@ -21,7 +21,7 @@ export interface CallsModuleDeps {
   contacts: ContactDirectory;
   carrier: VoiceCarrier & WebhookVerifier & { readonly name: string };
   numbers: NumbersService;
-  billing: BillingService;
+  quota: Quota;
   notifications: NotificationsService;
   jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
   realtime: Realtime;
@@ -41,7 +41,7 @@ export async function registerCallsModule(app: FastifyInstance, deps: CallsModul
     db: deps.db,
     contacts: deps.contacts,
     repo,
-    minutes: createCallMinutes({ billing: deps.billing, repo, clock: deps.clock }),
+    minutes: createCallMinutes({ quota: deps.quota, repo }),
     numbers: deps.numbers,
     notifications: deps.notifications,
     carrier: deps.carrier,

@@ -4,7 +4,7 @@ import type { JobHandler, JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { createWebhookLog } from '../../platform/webhooks/webhook-log.js';
 import type { MessagingCarrier, WebhookVerifier } from '../../providers/carrier/carrier.port.js';
-import type { BillingService } from '../billing/billing.service.js';
+import type { Quota } from '../billing/quota.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
@@ -23,7 +23,7 @@ export interface MessagingModuleDeps {
   contacts: ContactDirectory;
   carrier: MessagingCarrier & WebhookVerifier & { readonly name: string };
   numbers: NumbersService;
-  billing: BillingService;
+  quota: Quota;
   notifications: NotificationsService;
   sealer: ContentSealer;
   jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
@@ -45,7 +45,7 @@ export async function registerMessagingModule(app: FastifyInstance, deps: Messag
     contacts: deps.contacts,
     repo: createMessagingRepository(deps.db),
     numbers: deps.numbers,
-    billing: deps.billing,
+    quota: deps.quota,
     notifications: deps.notifications,
     carrier: deps.carrier,
     sealer: deps.sealer,

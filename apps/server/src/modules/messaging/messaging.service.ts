@@ -11,7 +11,7 @@ import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { CarrierError, type E164, isRetryable, type MessagingCarrier } from '../../providers/carrier/carrier.port.js';
-import type { BillingService } from '../billing/billing.service.js';
+import type { Quota } from '../billing/quota.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { NumbersService } from '../numbers/index.js';
@@ -34,7 +34,7 @@ export interface MessagingServiceDeps {
   contacts: Pick<ContactDirectory, 'idFor' | 'refsFor'>;
   repo: MessagingRepository;
   numbers: Pick<NumbersService, 'findActiveLine' | 'findLineByNumber'>;
-  billing: BillingService;
+  quota: Pick<Quota, 'consume'>;
   notifications: NotificationsService;
   carrier: MessagingCarrier;
   sealer: ContentSealer;
@@ -63,10 +63,6 @@ const REFUSAL_REASONS: Partial<Record<CarrierError['reason'], string>> = {
 
 /** Inbound parameters of a carrier webhook, Twilio-shaped. */
 export type WebhookParams = Readonly<Record<string, string>>;
-
-/** The calendar month a usage belongs to (UTC), until billing (issue 7) owns billing periods. */
-const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-const monthEnd = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 
 /** Twilio prefixes channel addresses (`whatsapp:+33…`); the number is what follows. */
 const addressOf = (value: string | undefined) => (value ?? '').replace(/^[a-z]+:/i, '');
@@ -133,52 +129,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }
 
   /**
-   * The plan's allowance and the daily spam cap, read under the user's row
-   * lock: two sends at the last unit of allowance cannot both pass.
+   * The daily spam cap, then the plan's allowance through billing's quota,
+   * both under the user's row lock: two sends at the last unit cannot both pass.
    */
   async function chargeAllowance(tx: Database, userId: string, kind: 'SMS_SENT' | 'MMS_SENT', units: number) {
-    const now = clock();
     await tx.execute(sql`select id from users where id = ${userId} for update`);
-    const plan = await deps.billing.currentPlan(userId, tx);
-    if ((await repo.countSentSince(userId, new Date(now.getTime() - 24 * 3600_000), tx)) >= deps.dailySendCap) {
+    if ((await repo.countSentSince(userId, new Date(clock().getTime() - 24 * 3600_000), tx)) >= deps.dailySendCap) {
       throw new AppError('RATE_LIMITED', `You can send ${deps.dailySendCap} messages a day; try again later`, {
         retryAfter: 3600,
       });
     }
-    const what = kind === 'SMS_SENT' ? 'SMS' : 'MMS';
-    const allowance = kind === 'SMS_SENT' ? plan.smsPerMonth : plan.mmsPerMonth;
-    const used = await repo.usageSince(userId, kind, monthStart(now), tx);
-    const overage = plan.overage ? (kind === 'SMS_SENT' ? plan.overage.sms : plan.overage.mms) : null;
-    if (used + units > allowance && overage === null) {
-      const upgradeTo = plan.tier === 'FREE' ? 'STARTER' : null;
-      throw new AppError(
-        'PLAN_LIMIT_REACHED',
-        allowance === 0
-          ? `Your ${plan.tier} plan does not include ${what}` +
-              (upgradeTo ? `; upgrade to ${upgradeTo} to send them` : '')
-          : `You have used the ${allowance} ${what} your ${plan.tier} plan includes this month` +
-              (upgradeTo ? `; upgrade to ${upgradeTo} for more` : ''),
-        { limit: { resource: kind === 'SMS_SENT' ? 'sms' : 'mms', allowed: allowance, plan: plan.tier, upgradeTo } },
-      );
-    }
-    // Units beyond the allowance are billed at the plan's overage price.
-    const billable = Math.max(0, used + units - Math.max(allowance, used));
-    const unitCost = billable > 0 ? overage! : 0;
-    const totalCost = billable * unitCost;
-    await deps.billing.recordUsage(
-      {
-        userId,
-        subscriptionId: plan.subscriptionId,
-        type: kind,
-        quantity: units,
-        unitCost,
-        totalCost,
-        periodStart: monthStart(now),
-        periodEnd: monthEnd(now),
-      },
-      tx,
-    );
-    return totalCost;
+    return deps.quota.consume(tx, userId, kind, units);
   }
 
   /**

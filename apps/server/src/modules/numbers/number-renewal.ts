@@ -4,7 +4,8 @@ import type { Database } from '../../platform/db/client.js';
 import type { JobHandler, JobQueue } from '../../platform/jobs/job-queue.js';
 import { users } from '../auth/auth.table.js';
 import type { BillingService } from '../billing/billing.service.js';
-import { addMonth, RENEW_JOB } from './numbers.service.js';
+import { addMonths } from '../../platform/calendar.js';
+import { RENEW_JOB } from './numbers.service.js';
 import { numberPrice } from './pricing.js';
 import { phoneNumbers } from './numbers.table.js';
 
@@ -41,17 +42,17 @@ export function createNumberRenewalHandler(deps: {
         .where(and(eq(phoneNumbers.userId, number.userId), inArray(phoneNumbers.status, ['ACTIVE'])))
         .orderBy(asc(phoneNumbers.purchasedAt));
       const rank = held.findIndex((h) => h.id === number.id) + 1;
-      const covered = rank <= plan.includedNumbers || PLANS[plan.tier].extraNumberPrice !== null;
+      const covered = rank <= plan.includedNumbers || PLANS[plan.tier].extraNumberPriceCents !== null;
       if (!row.userActive || !covered) {
         await tx.update(phoneNumbers).set({ status: 'SUSPENDED' }).where(eq(phoneNumbers.id, number.id));
         return undefined;
       }
-      const nextEnd = addMonth(periodEnd, number.purchasedAt.getUTCDate());
+      const nextEnd = addMonths(periodEnd, 1, number.purchasedAt.getUTCDate());
       // Re-priced each month: a number beyond the plan's included ones becomes included once others are released.
       const monthlyCost =
         rank <= plan.includedNumbers
           ? numberPrice(number.countryCode as CountryCode, number.numberType).monthlyCost
-          : plan.extraNumberPrice!;
+          : plan.extraNumberPriceCents! / 100;
       await tx.update(phoneNumbers).set({ expiresAt: nextEnd, monthlyCost }).where(eq(phoneNumbers.id, number.id));
       await deps.billing.recordUsage(
         {

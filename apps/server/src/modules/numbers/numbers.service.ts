@@ -11,6 +11,7 @@ import {
   type UpdateNumberBody,
 } from '@commpro/contracts';
 import type { Cipher } from '../../platform/crypto.js';
+import { addMonths } from '../../platform/calendar.js';
 import type { Database } from '../../platform/db/client.js';
 import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
@@ -50,20 +51,6 @@ export function toPhoneNumberDto(row: PhoneNumberRow): PhoneNumber {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-/**
- * One calendar month later, the way a monthly subscription renews: on the
- * anchor day (the day of purchase), or the month's last day when it is
- * shorter — 31 January → 28 February → 31 March.
- */
-export function addMonth(date: Date, anchorDay: number = date.getUTCDate()): Date {
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth() + 1;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const next = new Date(date);
-  next.setUTCFullYear(year, month, Math.min(anchorDay, lastDay));
-  return next;
 }
 
 /** Carrier failures in our words: the vendor's text stays in the logs. */
@@ -125,7 +112,7 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       await repo.lockUser(userId, tx);
       const plan = await billing.currentPlan(userId, tx);
       const held = await repo.countHeld(userId, tx);
-      if (held >= plan.includedNumbers && plan.extraNumberPrice === null) {
+      if (held >= plan.includedNumbers && plan.extraNumberPriceCents === null) {
         const lifts = planForNumbers(held + 1);
         throw new AppError(
           'PLAN_LIMIT_REACHED',
@@ -149,7 +136,9 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       if (!reserved) {
         throw new AppError('NUMBER_UNAVAILABLE', 'This number is no longer available; pick another one');
       }
-      const extraPrice = held >= plan.includedNumbers ? plan.extraNumberPrice : null;
+      // Numbers are priced in EUR (numbers.monthly_cost); the plan's extra-number price is in cents.
+      const extraPrice =
+        held >= plan.includedNumbers && plan.extraNumberPriceCents !== null ? plan.extraNumberPriceCents / 100 : null;
       return { reserved, subscriptionId: plan.subscriptionId, extraPrice };
     });
   }
@@ -205,7 +194,7 @@ export function createNumbersService(deps: NumbersServiceDeps) {
       }
 
       const now = clock();
-      const expiresAt = addMonth(now);
+      const expiresAt = addMonths(now, 1);
       // Beyond the plan's included numbers, the plan's extra-number price applies.
       const monthlyCost = extraPrice ?? numberPrice(country, bought.type).monthlyCost;
       try {
