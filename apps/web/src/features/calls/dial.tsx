@@ -5,7 +5,7 @@ import { errorMessage } from '../../shared/api/error-message';
 import { fieldErrorsOf, isApiError, type ApiError } from '../../shared/api/errors';
 import { useI18n, useT, type Translate } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
-import { formatPrice } from '../numbers/format';
+import { formatCents } from '../numbers/format';
 import { useCallController } from './calls-runtime';
 
 /** The socket is not open (yet): calls need it for their signalling. */
@@ -78,7 +78,7 @@ export function DialError({ error }: { error: unknown }) {
           {next
             ? t('calls.limit.price', {
                 plan: t(`numbers.plan.${next}`),
-                price: formatPrice(PLANS[next].monthlyPrice, locale),
+                price: formatCents(PLANS[next].monthlyPriceCents, locale),
               })
             : t('calls.limit.upgradeAny')}
         </p>

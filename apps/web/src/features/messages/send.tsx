@@ -5,7 +5,7 @@ import { errorMessage } from '../../shared/api/error-message';
 import { fieldErrorsOf, isApiError } from '../../shared/api/errors';
 import { useI18n, useT } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
-import { formatPrice } from '../numbers/format';
+import { formatCents } from '../numbers/format';
 import { messagesApi } from './api';
 import { onNewMessage } from './cache';
 
@@ -47,7 +47,7 @@ export function SendError({ error }: { error: unknown }) {
           <p className="plan-hint">
             {t('messages.limit.price', {
               plan: t(`numbers.plan.${next}`),
-              price: formatPrice(PLANS[next].monthlyPrice, locale),
+              price: formatCents(PLANS[next].monthlyPriceCents, locale),
             })}
             {resource === 'mms' && <> {t('messages.limit.mmsWithout')}</>}
           </p>

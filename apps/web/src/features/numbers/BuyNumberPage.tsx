@@ -29,7 +29,7 @@ import { useMe } from '../auth/auth-context';
 import { numbersApi, numbersKeys, type NumberSearchParams } from './api';
 import { CapabilityChips } from './Capabilities';
 import { Flag } from './Flag';
-import { countryName, defaultCountry, formatPhone, formatPrice, planLimitOf } from './format';
+import { countryName, defaultCountry, formatCents, formatPhone, formatPrice, planLimitOf } from './format';
 import type { NumbersLocationState } from './MyNumbersPage';
 import './numbers.css';
 
@@ -414,7 +414,7 @@ function PlanLimitNotice({ error, onNavigate }: { error: ApiError; onNavigate: (
         {limit?.upgrade
           ? t('numbers.buy.upgrade', {
               plan: t(`numbers.plan.${limit.upgrade}`),
-              price: formatPrice(PLANS[limit.upgrade].monthlyPrice, locale),
+              price: formatCents(PLANS[limit.upgrade].monthlyPriceCents, locale),
             })
           : t('numbers.buy.upgradeAny')}{' '}
         <Link to="/numbers" onClick={onNavigate}>

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { countryName, defaultCountry, formatPhone, formatPhoneInput, formatPrice, planLimitOf } from './format';
+import {
+  countryName,
+  defaultCountry,
+  formatCents,
+  formatPhone,
+  formatPhoneInput,
+  formatPrice,
+  planLimitOf,
+} from './format';
 
 describe('formatPhone', () => {
   it('formats E.164 numbers of every offered country', () => {
@@ -23,6 +31,8 @@ describe('labels', () => {
     expect(countryName('GB', 'fr')).toBe('Royaume-Uni');
     expect(countryName('DE', 'en')).toBe('Germany');
     expect(formatPrice(1.5, 'en')).toBe('€1.50');
+    expect(formatCents(1500, 'en')).toBe('€15.00');
+    expect(formatCents(2900, 'fr').replace(/\s/g, ' ')).toBe('29,00 €');
     expect(formatPrice(1.5, 'fr').replace(/\s/g, ' ')).toBe('1,50 €');
   });
 

@@ -44,6 +44,11 @@ export function formatPrice(amount: number, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(amount);
 }
 
+/** Whole cents as the API gives plan prices, shown without float arithmetic on the way. */
+export function formatCents(cents: number, locale: Locale): string {
+  return formatPrice(cents / 100, locale);
+}
+
 export function formatDate(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
 }
