@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import { calls } from '../calls/calls.table.js';
 import { messages } from '../messaging/messaging.table.js';
@@ -36,36 +36,41 @@ const messageParty = sql`case when ${messages.direction} = 'INBOUND' then ${mess
 const callParty = sql`case when ${calls.direction} = 'INBOUND' then ${calls.fromNumber} else ${calls.toNumber} end`;
 
 export function createContactsRepository(db: Database) {
-  /** Conditions and rank of a search; rank orders best first (exact name, name start, word start, contains, number, typo). */
-  function search(f: ContactFilters): { where: SQL | undefined; rank: SQL } {
+  /**
+   * How a search is tried, in order; the first that matches anything answers.
+   * A number fragment matches digits only. Words match where they appear
+   * (names starting with the query first); only when nothing contains them is
+   * it taken for a typo, so a common name is never slowed down by fuzzy matching.
+   */
+  function strategies(f: ContactFilters): { where: SQL; rank: SQL | undefined; fuzzy: boolean }[] {
     const text = f.text ?? '';
     const digits = f.digits ?? '';
-    const matches: SQL[] = [];
-    const ranks: SQL[] = [];
-    if (text) {
-      const escaped = likeEscape(text);
-      ranks.push(sql`case when ${contacts.sortName} = ${text} then 100
+    // A number fragment is looked for in numbers first; in names ("Studio 2024") only when no number has it.
+    const byNumber =
+      digits.length >= CONTAINS_MIN_LENGTH
+        ? [{ where: sql`${contacts.phoneDigits} like ${`%${digits}%`}`, rank: undefined, fuzzy: false }]
+        : [];
+    if (!text) return byNumber;
+    const escaped = likeEscape(text);
+    const found = {
+      where:
+        text.length >= CONTAINS_MIN_LENGTH
+          ? sql`${contacts.searchText} like ${`%${escaped}%`}`
+          : sql`${contacts.sortName} like ${`${escaped}%`}`,
+      rank: sql`case when ${contacts.sortName} = ${text} then 100
         when ${contacts.sortName} like ${`${escaped}%`} then 80
-        when ' ' || ${contacts.searchText} like ${`% ${escaped}%`} then 70
-        when ${contacts.searchText} like ${`%${escaped}%`} then 50 else 0 end`);
-      if (text.length >= CONTAINS_MIN_LENGTH) {
-        matches.push(sql`${contacts.searchText} like ${`%${escaped}%`}`);
-      } else {
-        matches.push(sql`${contacts.sortName} like ${`${escaped}%`}`);
-      }
-      if (text.length >= TYPO_MIN_LENGTH) {
-        matches.push(sql`${text} <% ${contacts.searchText}`);
-        ranks.push(sql`(30 * word_similarity(${text}, ${contacts.searchText}))`);
-      }
-    }
-    if (digits.length >= CONTAINS_MIN_LENGTH) {
-      matches.push(sql`${contacts.phoneDigits} like ${`%${digits}%`}`);
-      ranks.push(sql`case when ${contacts.phoneDigits} like ${`%${digits}%`} then 40 else 0 end`);
-    }
-    return {
-      where: matches.length ? sql`(${sql.join(matches, sql` or `)})` : undefined,
-      rank: ranks.length ? sql.join(ranks, sql` + `) : sql`0`,
+        when ' ' || ${contacts.searchText} like ${`% ${escaped}%`} then 70 else 50 end`,
+      fuzzy: false,
     };
+    if (text.length < TYPO_MIN_LENGTH || byNumber.length) return [...byNumber, found];
+    return [
+      found,
+      {
+        where: sql`${text} <% ${contacts.searchText}`,
+        rank: sql`word_similarity(${text}, ${contacts.searchText})`,
+        fuzzy: true,
+      },
+    ];
   }
 
   return {
@@ -150,27 +155,46 @@ export function createContactsRepository(db: Database) {
     },
 
     async list(userId: string, f: ContactFilters): Promise<{ rows: ContactRow[]; total: number }> {
-      const { where: matching, rank } = search(f);
-      const where = and(
+      const filters = and(
         eq(contacts.userId, userId),
-        matching,
         f.tags?.length ? arrayContains(contacts.tags, f.tags) : undefined,
         f.favorites ? eq(contacts.isFavorite, true) : undefined,
       );
-      const searching = matching !== undefined;
-      // The threshold of `<%` is a setting: set for this transaction only, so both queries see it.
-      return db.transaction(async (tx) => {
-        if (searching)
-          await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${TYPO_SIMILARITY}, true)`);
-        const rows = await tx
-          .select()
-          .from(contacts)
-          .where(where)
-          .orderBy(...(searching ? [desc(rank)] : []), asc(contacts.sortName), asc(contacts.id))
-          .limit(f.limit)
-          .offset(f.offset);
-        const [total] = await tx.select({ n: count() }).from(contacts).where(where);
+      const tries = strategies(f);
+      if (!tries.length) {
+        // The address book by name: the (user, sort_name) index gives the page without sorting everything.
+        const [rows, [total]] = await Promise.all([
+          db
+            .select()
+            .from(contacts)
+            .where(filters)
+            .orderBy(asc(contacts.sortName), asc(contacts.id))
+            .limit(f.limit)
+            .offset(f.offset),
+          db.select({ n: count() }).from(contacts).where(filters),
+        ]);
         return { rows, total: total?.n ?? 0 };
+      }
+      return db.transaction(async (tx) => {
+        for (const { where, rank, fuzzy } of tries) {
+          // The threshold of `<%` is a setting: set for this transaction only.
+          if (fuzzy)
+            await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${TYPO_SIMILARITY}, true)`);
+          const matching = and(filters, where);
+          // The total comes with the page (one pass over the matches, not two).
+          const page = await tx
+            .select({ ...getTableColumns(contacts), total: sql<number>`count(*) over ()`.mapWith(Number) })
+            .from(contacts)
+            .where(matching)
+            .orderBy(...(rank ? [desc(rank)] : []), asc(contacts.sortName), asc(contacts.id))
+            .limit(f.limit)
+            .offset(f.offset);
+          const total =
+            page[0]?.total ??
+            (f.offset > 0 ? ((await tx.select({ n: count() }).from(contacts).where(matching))[0]?.n ?? 0) : 0);
+          if (total > 0) return { rows: page.map(({ total: _total, ...row }) => row), total };
+        }
+        return { rows: [], total: 0 };
       });
     },
 

@@ -337,7 +337,9 @@ export function createContactsService(deps: ContactsServiceDeps) {
             company: card.company?.slice(0, 255) ?? undefined,
           },
           notes: card.notes?.slice(0, 5000) ?? null,
-          tags: card.categories.map((t) => t.trim().normalize('NFC').toLocaleLowerCase().slice(0, 40)).filter(Boolean),
+          tags: card.categories
+            .map((t) => t.trim().normalize('NFC').toLocaleLowerCase().slice(0, 40))
+            .filter((t) => t && !SYSTEM_GROUPS.has(t)),
         })),
       );
       return write(userId, valid, failures);

@@ -34,9 +34,9 @@ export function phoneDigitsOf(e164: string): string {
   return national && national !== international ? `${international} ${national}` : international;
 }
 
-/** The digits of a query, when it looks like part of a number (no letters). */
+/** The digits of a query, when it is written like (part of) a phone number. */
 export function queryDigits(query: string): string {
-  if (/\p{L}/u.test(query)) return '';
+  if (!/^[\d\s+\-()./]+$/.test(query)) return '';
   // "+33 (0)6 …", as business cards write it: the (0) is the national trunk prefix, not part of the number.
   return query
     .replace(/\(0\)/g, '')
