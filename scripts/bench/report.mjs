@@ -168,44 +168,163 @@ function disturbance(rows) {
   ];
 }
 
-/** One run, as a "### <date>" section of the Runs list. */
+/** A markdown table cell: no pipe or line break may end it early. */
+const cell = (text) =>
+  String(text)
+    .replaceAll('|', '\\|')
+    .replace(/\s*\n\s*/g, ' ');
+
+const cpuSplit = (use) =>
+  use ? ['server', 'postgres', 'loadgen', 'other'].map((role) => pct(use.seconds[role], use.wall)).join(' / ') : 'n/a';
+
+/** The kinds whose p99 (one connection) is at or above `limitMs`, slowest first. */
+export function slowKinds(kinds, limitMs) {
+  return kinds
+    .filter((k) => k.search && k.sequential.p99 >= limitMs)
+    .sort((a, b) => b.sequential.p99 - a.sequential.p99)
+    .map((k) => k.kind);
+}
+
+/** The contacts search requirement: every search, one connection, p99 under this many milliseconds. */
+export const CONTACTS_P99_MS = 50;
+
+/**
+ * The contacts search benchmark of one run: the verdict on the requirement, latencies per query
+ * and per kind (one connection, and under load), what each query found, and the plans.
+ * @param {{ seed: { count: number, viaApi: number, apiSeconds: number, sqlSeconds: number,
+ *   tableMiB: number, totalMiB: number }, passes: number, connections: number, limit: number,
+ *   queries: { kind: string, label: string, search: boolean, total: number, returned: number,
+ *   top: string[], first: number, sequential: Stats, load: Stats,
+ *   statements: { what: string, ms: number, planningMs: number, summary: string }[] }[],
+ *   kinds: { kind: string, search: boolean, sequential: Stats, load: Stats }[],
+ *   overall: { sequential: Stats, load: Stats }, rps: number, loadRequests: number,
+ *   cpu: { sequential?: Usage, load?: Usage } }} c
+ * @param {{ warmup: number, duration: number }} settings
+ * @typedef {{ n: number, p50: number, p95: number, p99: number, max: number }} Stats
+ * @typedef {{ wall: number, seconds: Record<string, number> }} Usage
+ */
+export function renderContacts(c, settings) {
+  const s = c.seed;
+  const met = c.overall.sequential.p99 < CONTACTS_P99_MS;
+  const slow = slowKinds(c.kinds, CONTACTS_P99_MS);
+  const slowest = [...c.kinds]
+    .filter((k) => k.search)
+    .sort((a, b) => b.sequential.p99 - a.sequential.p99)
+    .slice(0, 3)
+    .map((k) => `${k.kind} ${fmtMs(k.sequential.p99)} ms`)
+    .join(', ');
+  const stats = (l) => `${fmtMs(l.p50)} | ${fmtMs(l.p95)} | ${fmtMs(l.p99)} | ${fmtMs(l.max)}`;
+  const sql = (q) => {
+    const find = (what) => q.statements?.find((st) => st.what === what);
+    return `${fmtMs(find('rows')?.ms)} / ${fmtMs(find('count')?.ms)}`;
+  };
+  const other = Math.max(
+    0,
+    ...[c.cpu.sequential, c.cpu.load].filter(Boolean).map((u) => (100 * u.seconds.other) / u.wall),
+  );
+  return [
+    `#### Contacts search: ${s.count} contacts for one user`,
+    '',
+    `- Address book: ${s.count} contacts (deterministic, seeded): names from France, the US, the UK, Germany, Spain ` +
+      'and Italy with their accents, companies, emails, tags, E.164 numbers of FR/US/GB/DE/ES/IT, and a few known ' +
+      `ones ("Hélène Martin" +33 6 12 34 56 78). ${s.viaApi} through \`POST /api/contacts/sync\` ` +
+      `(${round(s.apiSeconds, 1)} s), ${s.count - s.viaApi} inserted with SQL (${round(s.sqlSeconds, 1)} s) with the ` +
+      'derived columns computed by the server’s build (`search-text.js`: `fold`, `searchTextOf`, `phoneDigitsOf`; ' +
+      'the contracts’ `contactDisplayName` for `sort_name`), checked identical to what the API wrote for its rows; ' +
+      `then VACUUM ANALYZE. Table ${round(s.tableMiB, 0)} MiB, ${round(s.totalMiB, 0)} MiB with its indexes.`,
+    `- One connection (latency): ${c.passes} passes over the ${c.queries.length} requests below in turn, one at a ` +
+      `time on a keep-alive connection, after one pass not counted ("first"); \`limit=${c.limit}\`; CPU, % of a core ` +
+      `(server / postgres / load gen / other): ${cpuSplit(c.cpu.sequential)}.`,
+    `- Under load: autocannon, ${c.connections} connections, the same requests in turn, ${settings.warmup} s warm-up ` +
+      `then ${settings.duration} s measured: ${fmtRate(c.rps)} req/s, ${c.loadRequests} requests; CPU: ` +
+      `${cpuSplit(c.cpu.load)}.`,
+    '',
+    `**Requirement, a search answers in under ${CONTACTS_P99_MS} ms at p99 (one connection): ` +
+      `${met ? 'met' : 'NOT met'}: p99 over every search ${fmtMs(c.overall.sequential.p99)} ms` +
+      (met ? '' : ` (kinds at or over ${CONTACTS_P99_MS} ms: ${slow.join(', ')})`) +
+      `; slowest kinds: ${slowest}.**`,
+    ...(other >= DISTURBED_PERCENT
+      ? [
+          '',
+          `> Other processes used up to ${round(other, 0)} % of a core during these measurements: latencies are ` +
+            'disturbed.',
+        ]
+      : []),
+    '',
+    `| Kind | Requests (one connection) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | ${c.connections} connections: p50 / p99 (ms) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...c.kinds.map(
+      (k) =>
+        `| ${k.kind}${k.search ? '' : ' (no search)'} | ${k.sequential.n} | ${stats(k.sequential)} | ` +
+        `${fmtMs(k.load.p50)} / ${fmtMs(k.load.p99)} |`,
+    ),
+    `| **every search** | ${c.overall.sequential.n} | ${stats(c.overall.sequential)} | ` +
+      `${fmtMs(c.overall.load.p50)} / ${fmtMs(c.overall.load.p99)} |`,
+    '',
+    `| Kind | Query | Matches | First results | First (ms) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | ${c.connections} connections: p50 / p99 (ms) | SQL alone: rows / count (ms) |`,
+    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...c.queries.map(
+      (q) =>
+        `| ${q.kind} | ${cell(q.label)} | ${q.total} | ${cell(q.top.join(', ') || '—')} | ${fmtMs(q.first)} | ` +
+        `${stats(q.sequential)} | ${fmtMs(q.load.p50)} / ${fmtMs(q.load.p99)} | ${sql(q)} |`,
+    ),
+    '',
+    '<details><summary>Plans (EXPLAIN ANALYZE of the statements the server runs, after the measurements)</summary>',
+    '',
+    '| Query | Statement | Execution (ms) | Plan: node, rows, time [children] |',
+    '| --- | --- | ---: | --- |',
+    ...c.queries.flatMap((q) =>
+      (q.statements ?? []).map((st) => `| ${cell(q.label)} | ${st.what} | ${fmtMs(st.ms)} | ${cell(st.summary)} |`),
+    ),
+    '',
+    '</details>',
+  ].join('\n');
+}
+
+/** One run, as a "### <date>" section of the Runs list (the contacts search alone with BENCH_ONLY=contacts). */
 export function renderRun(run) {
   const m = run.machine;
   const s = run.settings;
+  const core = run.rows
+    ? [
+        `- Settings: autocannon, ${s.connections} connections, pipelining 1; ${s.rounds} round(s), each with a fresh start ` +
+          `of each server and, per endpoint, ${s.warmup} s warm-up then ${s.duration} s measured; one server at a time; ` +
+          'NODE_ENV=production, LOG_LEVEL=warn, rate limits raised out of the way',
+        ...(run.socket
+          ? [
+              `- Webhooks: signed like the sandbox carrier's, a fresh MessageSid each, to one line; latency: per round ` +
+                `${s.socketMessages} messages (after ${Math.min(20, s.socketMessages)} not counted) at ${s.socketRate}/s, open loop, to one socket.io ` +
+                'client (websocket) of the line’s owner',
+            ]
+          : []),
+        '',
+        renderTable(run.rows),
+        '',
+        ...(run.socket ? [renderLatency(run.socket, s), ''] : []),
+        `**${renderRatio(run)}**`,
+        ...disturbance(run.rows),
+        '',
+        interpret({
+          me: run.me,
+          ceiling: run.ceiling,
+          login: run.login,
+          argon2: run.argon2,
+          ratio: run.ratio,
+          cores: m.cores,
+        }),
+        ...(run.webhook && run.socket
+          ? ['', interpretWebhooks({ webhook: run.webhook, socket: run.socket, me: run.me, cores: m.cores }, s)]
+          : []),
+      ]
+    : ['- Only the contacts search (`BENCH_ONLY=contacts`); NODE_ENV=production, LOG_LEVEL=warn'];
   return [
     `### ${run.date}`,
     '',
     `- Commit: ${run.commit}`,
     `- Machine: ${m.cores} cores (nproc), ${m.cpu}, ${m.ramGiB} GiB RAM, ${m.os}`,
     `- Node ${m.node}, PostgreSQL ${m.postgres}`,
-    `- Settings: autocannon, ${s.connections} connections, pipelining 1; ${s.rounds} round(s), each with a fresh start ` +
-      `of each server and, per endpoint, ${s.warmup} s warm-up then ${s.duration} s measured; one server at a time; ` +
-      'NODE_ENV=production, LOG_LEVEL=warn, rate limits raised out of the way',
-    ...(run.socket
-      ? [
-          `- Webhooks: signed like the sandbox carrier's, a fresh MessageSid each, to one line; latency: per round ` +
-            `${s.socketMessages} messages (after ${Math.min(20, s.socketMessages)} not counted) at ${s.socketRate}/s, open loop, to one socket.io ` +
-            'client (websocket) of the line’s owner',
-        ]
-      : []),
-    '',
-    renderTable(run.rows),
-    '',
-    ...(run.socket ? [renderLatency(run.socket, s), ''] : []),
-    `**${renderRatio(run)}**`,
-    ...disturbance(run.rows),
-    '',
-    interpret({
-      me: run.me,
-      ceiling: run.ceiling,
-      login: run.login,
-      argon2: run.argon2,
-      ratio: run.ratio,
-      cores: m.cores,
-    }),
-    ...(run.webhook && run.socket
-      ? ['', interpretWebhooks({ webhook: run.webhook, socket: run.socket, me: run.me, cores: m.cores }, s)]
-      : []),
+    ...core,
+    ...(run.contacts ? ['', renderContacts(run.contacts, s)] : []),
     '',
   ].join('\n');
 }
@@ -224,6 +343,7 @@ What it measures, one server at a time, with the same autocannon settings for ea
 | \`POST /api/auth/login\` (CommPro) | argon2id verification (19 MiB, t=2), a refresh-token insert, the \`last_login\` update, two signed tokens |
 | \`POST /api/messages/webhooks/incoming\` (CommPro) | a signed, Twilio-shaped inbound SMS to the bench user's line (bought from the sandbox carrier), a fresh MessageSid each: webhook log, signature check, line lookup, body sealed with the owner's data key, message and notification inserts, \`message:new\` emit (no socket connected during this run) |
 | \`GET /api/auth/me\` (ceiling) | [\`scripts/bench/ceiling-server.mjs\`](../scripts/bench/ceiling-server.mjs): bare Fastify, the same JWT checks with jose, one \`select\` through a pg Pool of the same size, the same JSON (checked byte for byte against CommPro's answer) |
+| \`GET /api/contacts?search=…&limit=50\` (CommPro) | contacts search over 100,000 contacts of one user (\`BENCH_ONLY=contacts\` runs it alone): a fixed list of queries people type (name prefixes, a full name, accents, upper case, typos, a company, an email fragment, number fragments, no match, one or two letters), plus the first page without a search and a tag filter; one at a time on one connection (latency) and with autocannon at a few connections; every query's matches and first results, and EXPLAIN ANALYZE of the statements the server runs for it ([\`scripts/bench/contacts.mjs\`](../scripts/bench/contacts.mjs)) |
 
 How to read a run:
 
@@ -256,6 +376,11 @@ Settings (environment):
 | \`BENCH_DATABASE_URL\` | \`postgres://postgres@127.0.0.1:5432/postgres\` | the PostgreSQL to use; a fresh \`commpro_bench_<random>\` database is created there and dropped after |
 | \`BENCH_RECORD\` | 1 | 0 prints the results without adding them to this file |
 | \`BENCH_CPU_PROF\` | (unset) | a directory: both servers run with \`--cpu-prof\` and leave \`commpro.cpuprofile\` and \`ceiling.cpuprofile\` there (the last round's) |
+| \`BENCH_ONLY\` | (unset) | \`contacts\`: only the contacts search (no argon2 calibration, no /me, /login, webhooks or ceiling); \`core\`: everything but the contacts search |
+| \`BENCH_CONTACTS\` | 100000 | contacts search: contacts of the bench user |
+| \`BENCH_CONTACTS_PASSES\` | 60 | contacts search: passes over the query list, one request at a time (after one pass not counted) |
+| \`BENCH_CONTACTS_CONNECTIONS\` | 4 | contacts search: autocannon connections of the run under load (\`BENCH_WARMUP\` and \`BENCH_DURATION\` apply) |
+| \`BENCH_KEEP_DATABASE\` | 0 | 1 keeps the bench database after the run (its name is printed), e.g. to EXPLAIN queries against the 100,000 contacts |
 
 ## Runs
 

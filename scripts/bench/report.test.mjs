@@ -1,7 +1,16 @@
 // node --test scripts/bench/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEADER, insertRun, renderLatency, renderRun, RUNS_MARKER } from './report.mjs';
+import {
+  CONTACTS_P99_MS,
+  HEADER,
+  insertRun,
+  renderContacts,
+  renderLatency,
+  renderRun,
+  RUNS_MARKER,
+  slowKinds,
+} from './report.mjs';
 
 const result = (rps, extra = {}) => ({
   rps,
@@ -126,4 +135,86 @@ test('a run recorded before webhooks were measured still renders', () => {
   old.rows.splice(2, 1);
   const section = renderRun(old);
   assert.doesNotMatch(section, /webhook/i);
+});
+
+const stats = (p50, p99, n = 60) => ({ n, p50, p95: (p50 + p99) / 2, p99, max: p99 + 1 });
+
+function contactsResult(numberP99) {
+  const usage = { wall: 10, seconds: { server: 5, postgres: 8, loadgen: 1, other: 0.1 } };
+  const query = (kind, label, total, p99, top) => ({
+    kind,
+    label,
+    search: kind !== 'list',
+    total,
+    returned: Math.min(50, total),
+    top,
+    first: 30,
+    sequential: stats(5, p99),
+    load: stats(12, p99 * 2),
+    statements: [
+      { what: 'rows', ms: p99 / 2, planningMs: 0.2, summary: 'Limit 50 rows [Seq Scan on contacts | x]' },
+      { what: 'count', ms: p99 / 3, planningMs: 0.1, summary: 'Aggregate 1 rows' },
+    ],
+  });
+  const queries = [
+    query('prefix', '"hele"', 997, 14.5, ['Hélène', 'Hélène Aubert']),
+    query('number', '"+33 6"', 17773, numberP99, ['Adrián Torres']),
+    query('list', '(no search)', 100000, 11, ['Acme Corp']),
+  ];
+  return {
+    seed: { count: 100000, viaApi: 5000, apiSeconds: 1.5, sqlSeconds: 7.8, tableMiB: 30, totalMiB: 62 },
+    passes: 60,
+    connections: 4,
+    limit: 50,
+    queries,
+    kinds: queries.map((q) => ({ kind: q.kind, search: q.search, sequential: q.sequential, load: q.load })),
+    overall: { sequential: stats(6, Math.max(14.5, numberP99), 120), load: stats(13, numberP99 * 2, 300) },
+    rps: 53.4,
+    loadRequests: 534,
+    cpu: { sequential: usage, load: usage },
+  };
+}
+
+test('contacts search: a missed requirement says so and names the slow kinds', () => {
+  const text = renderContacts(contactsResult(436), { warmup: 3, duration: 10 });
+  assert.match(text, /#### Contacts search: 100000 contacts for one user/);
+  assert.match(
+    text,
+    /\*\*Requirement, a search answers in under 50 ms at p99 \(one connection\): NOT met: p99 over every search 436 ms \(kinds at or over 50 ms: number\); slowest kinds: number 436 ms, prefix 14\.5 ms\.\*\*/,
+  );
+  assert.match(text, /5000 through `POST \/api\/contacts\/sync` \(1\.5 s\), 95000 inserted with SQL/);
+  assert.match(
+    text,
+    /\| number \| "\+33 6" \| 17773 \| Adrián Torres \| 30\.0 \| 5\.00 \| 221 \| 436 \| 437 \| 12\.0 \/ 872 \| 218 \/ 145 \|/,
+  );
+  assert.match(text, /\| list \(no search\) \| 60 \|/);
+  assert.match(text, /\| \*\*every search\*\* \| 120 \|/);
+  // A pipe inside a plan does not break the table.
+  assert.match(text, /Seq Scan on contacts \\\| x/);
+  assert.doesNotMatch(text, /Other processes used/);
+});
+
+test('contacts search: a met requirement, and the slow kinds against a limit', () => {
+  const result = contactsResult(30);
+  assert.match(
+    renderContacts(result, { warmup: 3, duration: 10 }),
+    /\(one connection\): met: p99 over every search 30\.0 ms; slowest/,
+  );
+  assert.deepEqual(slowKinds(result.kinds, CONTACTS_P99_MS), []);
+  assert.deepEqual(slowKinds(result.kinds, 12), ['number', 'prefix']);
+});
+
+test('a run of the contacts search alone renders without the other tables', () => {
+  const only = run('2030-07-01T00:00:00.000Z');
+  for (const key of ['rows', 'me', 'login', 'webhook', 'socket', 'ceiling', 'argon2', 'ratio', 'ratios'])
+    delete only[key];
+  only.contacts = contactsResult(436);
+  const section = renderRun(only);
+  assert.match(section, /BENCH_ONLY=contacts/);
+  assert.match(section, /#### Contacts search/);
+  assert.doesNotMatch(section, /me\/ceiling/);
+  const both = run('2030-07-02T00:00:00.000Z');
+  both.contacts = contactsResult(30);
+  const full = renderRun(both);
+  assert.ok(full.indexOf('me/ceiling') < full.indexOf('#### Contacts search'));
 });

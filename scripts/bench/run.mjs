@@ -13,11 +13,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { io } from 'socket.io-client';
+import {
+  CONTACT_QUERIES,
+  contactsPath,
+  generateContacts,
+  isSearch,
+  latencyStats,
+  queryLabel,
+  summarizePlan,
+} from './contacts.mjs';
 import { addUsage, cpuAccountingAvailable, describeUsage, neighbourLoad, snapshot, usage } from './cpu.mjs';
 import {
   busiestNeighbour,
   DISTURBED_PERCENT,
   insertRun,
+  renderContacts,
   renderLatency,
   renderRatio,
   renderRun,
@@ -29,6 +39,10 @@ const SERVER_MAIN = path.join(ROOT, 'apps/server/dist/main.js');
 const PASSWORD_MODULE = path.join(ROOT, 'apps/server/dist/modules/auth/password.js');
 const SIGNATURE_MODULE = path.join(ROOT, 'apps/server/dist/providers/carrier/twilio-signature.js');
 const SANDBOX_MESSAGING_MODULE = path.join(ROOT, 'apps/server/dist/providers/carrier/sandbox/sandbox-messaging.js');
+const SEARCH_TEXT_MODULE = path.join(ROOT, 'apps/server/dist/modules/contacts/search-text.js');
+const CONTACTS_REPOSITORY_MODULE = path.join(ROOT, 'apps/server/dist/modules/contacts/contacts.repository.js');
+const CONTACTS_SERVICE_MODULE = path.join(ROOT, 'apps/server/dist/modules/contacts/contacts.service.js');
+const SCHEMA_MODULE = path.join(ROOT, 'apps/server/dist/platform/db/schema.js');
 const WEBHOOK_PATH = '/api/messages/webhooks/incoming';
 const CEILING_MAIN = fileURLToPath(new URL('./ceiling-server.mjs', import.meta.url));
 const DOC = path.join(ROOT, 'docs/PERFORMANCE.md');
@@ -155,6 +169,10 @@ async function createDatabase(adminUrl) {
     await admin.query(`create database ${name}`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
+    if (process.env.BENCH_KEEP_DATABASE === '1') {
+      log(`BENCH_KEEP_DATABASE=1: ${name} stays after the run (drop it yourself: drop database ${name})`);
+      return { name, url: url.toString(), version: rows[0].server_version };
+    }
     undo.push({
       what: `drop database ${name}`,
       run: async () => {
@@ -276,7 +294,7 @@ async function stopServer(server) {
 
 // ---------------------------------------------------------------- HTTP + load
 
-async function call(server, method, url, { token, body } = {}) {
+async function call(server, method, url, { token, body, timeoutMs = 10_000 } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -284,7 +302,7 @@ async function call(server, method, url, { token, body } = {}) {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   let json;
@@ -645,6 +663,429 @@ function combineLatency(rounds) {
   };
 }
 
+// ---------------------------------------------------------------- contacts search
+
+/** Contacts written through `POST /api/contacts/sync` (one call); the rest go straight into the table. */
+const CONTACTS_THROUGH_API = 5000;
+const CONTACTS_SEED = 20261124;
+const CONTACTS_LIMIT = 50;
+
+/**
+ * The rows the contacts service would write for `contacts`: the derived search columns come from
+ * the server's own build (search-text.js: fold, searchTextOf, phoneDigitsOf; the contracts'
+ * contactDisplayName for sort_name), exactly as contacts.service.ts computes them.
+ */
+async function contactRowMaker() {
+  const { fold, searchTextOf, phoneDigitsOf } = await import(pathToFileURL(SEARCH_TEXT_MODULE).href);
+  const { contactDisplayName } = await import('@commpro/contracts');
+  return (c) => ({
+    phoneNumber: c.phoneNumber,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.email,
+    company: c.company,
+    searchText: searchTextOf(c),
+    sortName: fold(contactDisplayName(c)),
+    phoneDigits: phoneDigitsOf(c.phoneNumber),
+  });
+}
+
+/**
+ * One user's address book of `count` contacts: the first CONTACTS_THROUGH_API through the API (the
+ * real import path), the rest inserted with SQL using the same derived columns; then checks that
+ * the API-written rows are exactly what this harness computes for them, so the SQL rows are what
+ * the service would have written. Tags and favourites are set with SQL for every row (the sync
+ * API does not carry them). Ends with VACUUM ANALYZE, as autovacuum would on a live table.
+ */
+async function seedContacts(app, databaseUrl, count) {
+  const { isValidPhoneNumber } = await import('libphonenumber-js/max');
+  const rowOf = await contactRowMaker();
+  const started = performance.now();
+  const contacts = generateContacts(count, CONTACTS_SEED, (n) => isValidPhoneNumber(n));
+  const rows = contacts.map(rowOf);
+  log(`contacts: ${count} generated (seed ${CONTACTS_SEED}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const credentials = {
+    email: `bench-contacts-${randomBytes(4).toString('hex')}@bench.commpro.test`,
+    password: `Bench ${randomBytes(9).toString('base64url')}`,
+  };
+  await expectStatus(app, 201, 'POST', '/api/auth/register', { body: credentials });
+  const { accessToken } = await expectStatus(app, 200, 'POST', '/api/auth/login', { body: credentials });
+  const me = await expectStatus(app, 200, 'GET', '/api/auth/me', { token: accessToken });
+  const userId = me.id;
+  if (!userId) throw new BenchError(`/me has no id: ${JSON.stringify(me)}`);
+
+  const viaApi = contacts.slice(0, Math.min(CONTACTS_THROUGH_API, count));
+  const apiStart = performance.now();
+  const synced = await expectStatus(app, 200, 'POST', '/api/contacts/sync', {
+    token: accessToken,
+    // 5,000 rows in one transaction: seconds on a busy 2-core machine.
+    timeoutMs: 120_000,
+    body: {
+      contacts: viaApi.map((c) =>
+        Object.fromEntries(
+          Object.entries(c).filter(([key, value]) => value !== null && key !== 'tags' && key !== 'isFavorite'),
+        ),
+      ),
+    },
+  });
+  if (synced.imported !== viaApi.length || synced.failed !== 0) {
+    throw new BenchError(`contacts sync: ${JSON.stringify(synced).slice(0, 500)}`);
+  }
+  const apiSeconds = (performance.now() - apiStart) / 1000;
+
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const sqlStart = performance.now();
+    const BATCH = 5000;
+    for (let i = viaApi.length; i < count; i += BATCH) {
+      const batch = contacts.slice(i, i + BATCH);
+      const derived = rows.slice(i, i + BATCH);
+      const column = (key) => derived.map((r) => r[key]);
+      await client.query(
+        `insert into contacts (user_id, phone_number, first_name, last_name, email, company, search_text, sort_name,
+           phone_digits, tags, is_favorite)
+         select $1, p, f, l, e, c, s, o, d, coalesce(string_to_array(nullif(t, ''), ','), '{}'), fav
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+           $10::text[], $11::boolean[]) as u(p, f, l, e, c, s, o, d, t, fav)`,
+        [
+          userId,
+          column('phoneNumber'),
+          column('firstName'),
+          column('lastName'),
+          column('email'),
+          column('company'),
+          column('searchText'),
+          column('sortName'),
+          column('phoneDigits'),
+          batch.map((c) => c.tags.join(',')),
+          batch.map((c) => c.isFavorite),
+        ],
+      );
+    }
+    await client.query(
+      `update contacts set tags = coalesce(string_to_array(nullif(u.t, ''), ','), '{}'), is_favorite = u.fav
+       from unnest($2::text[], $3::text[], $4::boolean[]) as u(p, t, fav)
+       where user_id = $1 and phone_number = u.p`,
+      [userId, viaApi.map((c) => c.phoneNumber), viaApi.map((c) => c.tags.join(',')), viaApi.map((c) => c.isFavorite)],
+    );
+    const sqlSeconds = (performance.now() - sqlStart) / 1000;
+
+    // The API's rows against this harness's computation: any difference means the SQL rows are not the service's.
+    const { rows: written } = await client.query(
+      `select phone_number, first_name, last_name, email, company, search_text, sort_name, phone_digits
+       from contacts where user_id = $1 and phone_number = any($2::text[])`,
+      [userId, viaApi.map((c) => c.phoneNumber)],
+    );
+    const expected = new Map(rows.slice(0, viaApi.length).map((r) => [r.phoneNumber, r]));
+    if (written.length !== viaApi.length) {
+      throw new BenchError(`contacts sync wrote ${written.length} rows for ${viaApi.length} contacts`);
+    }
+    for (const w of written) {
+      const e = expected.get(w.phone_number);
+      const got = [w.first_name, w.last_name, w.email, w.company, w.search_text, w.sort_name, w.phone_digits];
+      const want = [e?.firstName, e?.lastName, e?.email, e?.company, e?.searchText, e?.sortName, e?.phoneDigits];
+      if (!e || JSON.stringify(got) !== JSON.stringify(want)) {
+        throw new BenchError(
+          `the service wrote ${JSON.stringify(got)} for ${w.phone_number}; the harness computes ${JSON.stringify(want)}`,
+        );
+      }
+    }
+    const { rows: counted } = await client.query('select count(*)::int as n from contacts where user_id = $1', [
+      userId,
+    ]);
+    if (counted[0].n !== count) throw new BenchError(`${counted[0].n} contacts stored, ${count} expected`);
+    const analyzeStart = performance.now();
+    await client.query('vacuum analyze contacts');
+    const analyzeSeconds = (performance.now() - analyzeStart) / 1000;
+    const { rows: size } = await client.query(
+      `select pg_total_relation_size('contacts') as total, pg_relation_size('contacts') as heap`,
+    );
+    log(
+      `contacts: ${viaApi.length} through POST /api/contacts/sync (${apiSeconds.toFixed(1)} s), ` +
+        `${count - viaApi.length} with SQL (${sqlSeconds.toFixed(1)} s), identical derived columns checked, ` +
+        `vacuum analyze ${analyzeSeconds.toFixed(1)} s; table + indexes ${(size[0].total / 2 ** 20).toFixed(0)} MiB`,
+    );
+    return {
+      credentials,
+      userId,
+      seed: {
+        count,
+        viaApi: viaApi.length,
+        apiSeconds,
+        sqlSeconds,
+        tableMiB: size[0].heap / 2 ** 20,
+        totalMiB: size[0].total / 2 ** 20,
+      },
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** One GET on a keep-alive agent: status, parsed body and the milliseconds until the whole answer arrived. */
+function getJson(agent, server, urlPath, token) {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'GET',
+        path: urlPath,
+        headers: { authorization: `Bearer ${token}` },
+        timeout: 10_000,
+      },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.once('end', () => {
+          const ms = performance.now() - start;
+          resolve({ status: response.statusCode, ms, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
+    request.once('timeout', () => request.destroy(new Error('timed out after 10 s')));
+    request.once('error', reject);
+    request.end();
+  });
+}
+
+/**
+ * Latency, not throughput: one keep-alive connection, one request at a time, the query list in
+ * turn. The first pass is not counted (its times are kept as "first"); every answer must be 200,
+ * with the same total each time.
+ */
+async function measureContactsSequential(app, token, settings) {
+  await awaitQuiet(app.child.pid, settings);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const queries = CONTACT_QUERIES.map((q) => ({ ...q, path: contactsPath(q, CONTACTS_LIMIT), ms: [] }));
+  log(`contacts search, one connection: ${settings.contactsPasses} passes over ${queries.length} requests`);
+  try {
+    const cpuBefore = snapshot();
+    const start = performance.now();
+    for (let pass = 0; pass <= settings.contactsPasses; pass++) {
+      for (const q of queries) {
+        const { status, ms, text } = await getJson(agent, app, q.path, token);
+        if (status !== 200) throw new BenchError(`GET ${q.path}: HTTP ${status}: ${text.slice(0, 300)}${tail(app)}`);
+        if (pass === 0) {
+          const body = JSON.parse(text);
+          q.first = ms;
+          q.total = body.total;
+          q.returned = body.contacts.length;
+          q.top = body.contacts.slice(0, 3).map((c) => c.displayName);
+        } else {
+          q.ms.push(ms);
+          const total = Number(/"total":(\d+)\}$/.exec(text)?.[1]);
+          if (total !== q.total) throw new BenchError(`GET ${q.path}: total ${total}, first time ${q.total}`);
+        }
+      }
+    }
+    const cpu = usage(cpuBefore, snapshot(), app.child.pid, settings.database);
+    return { queries, seconds: (performance.now() - start) / 1000, cpu };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * Under load: autocannon, a few connections, each request the next of the query list; every answer
+ * is attributed to its query (the request's context) and its total checked against the first.
+ */
+async function measureContactsLoad(app, token, totals, settings) {
+  await awaitQuiet(app.child.pid, settings);
+  const queries = CONTACT_QUERIES.map((q, i) => ({ ...q, path: contactsPath(q, CONTACTS_LIMIT), total: totals[i] }));
+  const byQuery = queries.map(() => []);
+  let next = 0;
+  let current;
+  let wrongTotals = 0;
+  const base = {
+    url: app.base,
+    headers: { authorization: `Bearer ${token}` },
+    connections: settings.contactsConnections,
+    pipelining: 1,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (request, context) => {
+          context.index = next++ % queries.length;
+          return { ...request, method: 'GET', path: queries[context.index].path };
+        },
+        onResponse: (status, body, context) => {
+          current = context.index;
+          if (status === 200 && Number(/"total":(\d+)\}$/.exec(body)?.[1]) !== queries[context.index].total) {
+            wrongTotals++;
+          }
+        },
+      },
+    ],
+  };
+  const check = (result, phase) => {
+    const failures = result.errors + result.timeouts + result.non2xx + result.resets + wrongTotals;
+    if (failures > 0 || result['2xx'] === 0) {
+      throw new BenchError(
+        `contacts search under load (${phase}): ${result['2xx']} ok, ${result.errors} errors, ${result.timeouts} ` +
+          `timeouts, ${result.non2xx} non-2xx, ${wrongTotals} answers with another total than the first time${tail(app)}`,
+      );
+    }
+  };
+  if (settings.warmup > 0) {
+    log(`contacts search, ${settings.contactsConnections} connections: warm-up ${settings.warmup} s`);
+    check(await autocannon({ ...base, duration: settings.warmup }), 'warm-up');
+  }
+  log(`contacts search, ${settings.contactsConnections} connections: measuring ${settings.duration} s`);
+  const cpuBefore = snapshot();
+  const instance = autocannon({ ...base, duration: settings.duration });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode === 200 && current !== undefined) byQuery[current].push(responseTime);
+    current = undefined;
+  });
+  const result = await instance;
+  const cpu = usage(cpuBefore, snapshot(), app.child.pid, settings.database);
+  check(result, 'measured');
+  return { rps: result.requests.mean, requests: result['2xx'], byQuery, cpu };
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the very statements the server runs for each query: the server's
+ * own contacts service and repository (dist), on a Drizzle client that records its SQL instead of
+ * guessing it, then each recorded statement explained with its parameters.
+ */
+async function explainContacts(databaseUrl, userId) {
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const schema = await import(pathToFileURL(SCHEMA_MODULE).href);
+  const { createContactsRepository } = await import(pathToFileURL(CONTACTS_REPOSITORY_MODULE).href);
+  const { createContactsService } = await import(pathToFileURL(CONTACTS_SERVICE_MODULE).href);
+  const { ContactListQuery } = await import('@commpro/contracts');
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  let recorded = [];
+  const db = drizzle(pool, {
+    schema,
+    casing: 'snake_case',
+    logger: { logQuery: (query, params) => recorded.push({ query, params }) },
+  });
+  const service = createContactsService({
+    db,
+    repo: createContactsRepository(db),
+    history: undefined,
+    regionOf: async () => 'FR',
+  });
+  try {
+    const plans = [];
+    for (const q of CONTACT_QUERIES) {
+      const input = { limit: String(CONTACTS_LIMIT) };
+      if (q.query !== null) input.search = q.query;
+      if (q.tags) input.tags = q.tags;
+      recorded = [];
+      await service.list(userId, ContactListQuery.parse(input));
+      // Replayed in order on one connection: a transaction and a setting the service makes (set_config of
+      // pg_trgm's threshold, say) apply to the explained statements as they did to the real ones.
+      const statements = [];
+      const client = await pool.connect();
+      try {
+        for (const { query, params } of recorded) {
+          if (!/^\s*select\b[\s\S]*\bfrom "contacts"/i.test(query)) {
+            await client.query(query, params);
+            continue;
+          }
+          const { rows } = await client.query(`explain (analyze, buffers, format json) ${query}`, params);
+          const [{ Plan: plan, 'Execution Time': ms, 'Planning Time': planningMs }] = rows[0]['QUERY PLAN'];
+          statements.push({
+            what: /count\(/i.test(query.split(' from ')[0]) ? 'count' : 'rows',
+            ms,
+            planningMs,
+            summary: summarizePlan(plan),
+            sql: query,
+          });
+        }
+      } finally {
+        client.release();
+      }
+      plans.push({ kind: q.kind, label: queryLabel(q), statements });
+    }
+    return plans;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The contacts search benchmark: its own server start and user, after the seeding. */
+async function contactsBench(serverEnv, database, settings) {
+  const app = await startServer('commpro-contacts', SERVER_MAIN, serverEnv);
+  const { credentials, userId, seed } = await seedContacts(app, database.url, settings.contacts);
+  const { accessToken } = await expectStatus(app, 200, 'POST', '/api/auth/login', { body: credentials });
+  const sequential = await measureContactsSequential(app, accessToken, settings);
+  const load = await measureContactsLoad(
+    app,
+    accessToken,
+    sequential.queries.map((q) => q.total),
+    settings,
+  );
+  await stopServer(app);
+  log('contacts: EXPLAIN ANALYZE of every query (the server is stopped)');
+  const plans = await explainContacts(database.url, userId);
+
+  const queries = sequential.queries.map((q, i) => ({
+    kind: q.kind,
+    label: queryLabel(q),
+    search: isSearch(q.kind),
+    total: q.total,
+    returned: q.returned,
+    top: q.top,
+    first: q.first,
+    sequential: latencyStats(q.ms),
+    load: latencyStats(load.byQuery[i]),
+    statements: plans[i].statements,
+  }));
+  const group = (pick, key) => latencyStats(sequential.queries.flatMap((q, i) => (pick(q) ? key(q, i) : [])));
+  const kinds = [...new Set(CONTACT_QUERIES.map((q) => q.kind))].map((kind) => ({
+    kind,
+    search: isSearch(kind),
+    sequential: group(
+      (q) => q.kind === kind,
+      (q) => q.ms,
+    ),
+    load: group(
+      (q) => q.kind === kind,
+      (_q, i) => load.byQuery[i],
+    ),
+  }));
+  const overall = {
+    sequential: group(
+      (q) => isSearch(q.kind),
+      (q) => q.ms,
+    ),
+    load: group(
+      (q) => isSearch(q.kind),
+      (_q, i) => load.byQuery[i],
+    ),
+  };
+  for (const k of kinds) {
+    log(
+      `contacts ${k.kind}: p50 ${k.sequential.p50.toFixed(2)} ms, p99 ${k.sequential.p99.toFixed(2)} ms one at a time; ` +
+        `p99 ${k.load.p99.toFixed(2)} ms with ${settings.contactsConnections} connections`,
+    );
+  }
+  log(
+    `contacts search overall: p99 ${overall.sequential.p99.toFixed(2)} ms one at a time, ${overall.load.p99.toFixed(2)} ms ` +
+      `with ${settings.contactsConnections} connections (${load.rps.toFixed(0)} req/s)`,
+  );
+  return {
+    seed,
+    passes: settings.contactsPasses,
+    connections: settings.contactsConnections,
+    limit: CONTACTS_LIMIT,
+    queries,
+    kinds,
+    overall,
+    rps: load.rps,
+    loadRequests: load.requests,
+    cpu: { sequential: sequential.cpu, load: load.cpu },
+  };
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -657,7 +1098,16 @@ async function main() {
     socketMessages: intSetting('BENCH_SOCKET_MESSAGES', 200, 1, 100_000),
     socketRate: intSetting('BENCH_SOCKET_RATE', 50, 1, 10_000),
     record: intSetting('BENCH_RECORD', 1, 0, 1) === 1,
+    contacts: intSetting('BENCH_CONTACTS', 100_000, 1000, 1_000_000),
+    contactsPasses: intSetting('BENCH_CONTACTS_PASSES', 60, 1, 10_000),
+    contactsConnections: intSetting('BENCH_CONTACTS_CONNECTIONS', 4, 1, 100),
+    only: process.env.BENCH_ONLY?.trim() || 'all',
   };
+  if (!['all', 'core', 'contacts'].includes(settings.only)) {
+    throw new BenchError(`BENCH_ONLY must be core or contacts (got "${settings.only}")`);
+  }
+  const runCore = settings.only !== 'contacts';
+  const runContacts = settings.only !== 'core';
   if (!existsSync(SERVER_MAIN)) throw new BenchError(`${SERVER_MAIN} is missing: run \`npm run build\` first`);
   const adminUrl = process.env.BENCH_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
   const date = new Date().toISOString();
@@ -665,16 +1115,19 @@ async function main() {
   log(`${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`);
   if (!cpuAccountingAvailable) log('no /proc: CPU accounting is off');
 
-  await awaitQuiet(undefined, settings);
-  log('argon2id calibration (6 s)');
-  const argon2 = await calibrateArgon2(machine.cores);
-  log(
-    `argon2id verify: ${argon2.sequential.toFixed(1)}/s one at a time (${argon2.cpuMsSequential.toFixed(1)} ms CPU each), ` +
-      `${argon2.parallel.toFixed(1)}/s ${machine.cores} at once (${argon2.cpuMsParallel.toFixed(1)} ms CPU each)` +
-      (argon2.other >= DISTURBED_PERCENT
-        ? `; disturbed: other processes used ${argon2.other.toFixed(0)} % of a core`
-        : ''),
-  );
+  let argon2;
+  if (runCore) {
+    await awaitQuiet(undefined, settings);
+    log('argon2id calibration (6 s)');
+    argon2 = await calibrateArgon2(machine.cores);
+    log(
+      `argon2id verify: ${argon2.sequential.toFixed(1)}/s one at a time (${argon2.cpuMsSequential.toFixed(1)} ms CPU each), ` +
+        `${argon2.parallel.toFixed(1)}/s ${machine.cores} at once (${argon2.cpuMsParallel.toFixed(1)} ms CPU each)` +
+        (argon2.other >= DISTURBED_PERCENT
+          ? `; disturbed: other processes used ${argon2.other.toFixed(0)} % of a core`
+          : ''),
+    );
+  }
 
   const database = await createDatabase(adminUrl);
   machine.postgres = database.version;
@@ -785,64 +1238,11 @@ async function main() {
     await stopServer(ceiling);
   }
 
-  // Rounds alternate the order (A B, B A, ...) so a drift in the machine's speed favours neither server.
-  const results = { me: [], login: [], webhook: [], socket: [], ceiling: [] };
-  let reference;
-  for (let round = 1; round <= settings.rounds; round++) {
-    log(`round ${round} of ${settings.rounds}`);
-    if (round % 2 === 1 || !reference) {
-      reference = await commproRound(results, round);
-      await ceilingRound(results, reference);
-    } else {
-      await ceilingRound(results, reference);
-      reference = await commproRound(results, round);
-    }
-  }
-
-  const me = combine(results.me);
-  const login = combine(results.login);
-  const webhook = combine(results.webhook);
-  const socket = combineLatency(results.socket);
-  const ceiling = combine(results.ceiling);
-  const ratios = results.me.map((r, i) => r.rps / results.ceiling[i].rps);
-  const rows = [
-    { endpoint: 'GET /api/auth/me', server: 'CommPro', result: me },
-    { endpoint: 'POST /api/auth/login', server: 'CommPro', result: login },
-    { endpoint: 'POST /api/messages/webhooks/incoming', server: 'CommPro', result: webhook },
-    { endpoint: 'GET /api/auth/me', server: 'ceiling (Fastify + pg + jose)', result: ceiling },
-  ];
-  const run = {
-    date,
-    commit: gitCommit(),
-    machine,
-    settings,
-    rows,
-    me,
-    login,
-    webhook,
-    socket,
-    ceiling,
-    argon2,
-    ratio: median(ratios),
-    ratios,
-  };
-
-  console.log(`\n${renderTable(rows)}\n`);
-  console.log(`${renderLatency(socket, settings)}\n`);
-  console.log(`${renderRatio(run)}\n`);
-  const other = busiestNeighbour(rows);
-  if (other >= DISTURBED_PERCENT) {
-    log(
-      `warning: other processes used up to ${other.toFixed(0)} % of a core during the measurements; req/s are disturbed`,
-    );
-  }
-  for (const [label, m] of [
-    ['commpro /me', me],
-    ['commpro /login', login],
-    ['commpro inbound webhooks', webhook],
-    ['ceiling /me', ceiling],
-  ]) {
-    if (m.logLines > 0) log(`note: ${label} logged ${m.logLines} line(s) at LOG_LEVEL=warn during the measured runs`);
+  const run = { date, commit: gitCommit(), machine, settings };
+  if (runCore) Object.assign(run, await coreBench());
+  if (runContacts) {
+    run.contacts = await contactsBench(serverEnv, database, settings);
+    console.log(`\n${renderContacts(run.contacts, settings)}\n`);
   }
 
   if (settings.record) {
@@ -850,6 +1250,66 @@ async function main() {
     log(`recorded in ${path.relative(ROOT, DOC)}`);
   } else {
     log('BENCH_RECORD=0: docs/PERFORMANCE.md left as it is');
+  }
+
+  /** /me, /login and webhooks against the ceiling, in rounds. */
+  async function coreBench() {
+    // Rounds alternate the order (A B, B A, ...) so a drift in the machine's speed favours neither server.
+    const results = { me: [], login: [], webhook: [], socket: [], ceiling: [] };
+    let reference;
+    for (let round = 1; round <= settings.rounds; round++) {
+      log(`round ${round} of ${settings.rounds}`);
+      if (round % 2 === 1 || !reference) {
+        reference = await commproRound(results, round);
+        await ceilingRound(results, reference);
+      } else {
+        await ceilingRound(results, reference);
+        reference = await commproRound(results, round);
+      }
+    }
+
+    const me = combine(results.me);
+    const login = combine(results.login);
+    const webhook = combine(results.webhook);
+    const socket = combineLatency(results.socket);
+    const ceiling = combine(results.ceiling);
+    const ratios = results.me.map((r, i) => r.rps / results.ceiling[i].rps);
+    const rows = [
+      { endpoint: 'GET /api/auth/me', server: 'CommPro', result: me },
+      { endpoint: 'POST /api/auth/login', server: 'CommPro', result: login },
+      { endpoint: 'POST /api/messages/webhooks/incoming', server: 'CommPro', result: webhook },
+      { endpoint: 'GET /api/auth/me', server: 'ceiling (Fastify + pg + jose)', result: ceiling },
+    ];
+    const run = {
+      rows,
+      me,
+      login,
+      webhook,
+      socket,
+      ceiling,
+      argon2,
+      ratio: median(ratios),
+      ratios,
+    };
+
+    console.log(`\n${renderTable(rows)}\n`);
+    console.log(`${renderLatency(socket, settings)}\n`);
+    console.log(`${renderRatio(run)}\n`);
+    const other = busiestNeighbour(rows);
+    if (other >= DISTURBED_PERCENT) {
+      log(
+        `warning: other processes used up to ${other.toFixed(0)} % of a core during the measurements; req/s are disturbed`,
+      );
+    }
+    for (const [label, m] of [
+      ['commpro /me', me],
+      ['commpro /login', login],
+      ['commpro inbound webhooks', webhook],
+      ['ceiling /me', ceiling],
+    ]) {
+      if (m.logLines > 0) log(`note: ${label} logged ${m.logLines} line(s) at LOG_LEVEL=warn during the measured runs`);
+    }
+    return run;
   }
 }
 
