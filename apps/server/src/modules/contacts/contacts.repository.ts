@@ -29,6 +29,9 @@ const TYPO_SIMILARITY = '0.5';
 /** Below three characters a trigram index cannot help: only names starting with the query match. */
 const CONTAINS_MIN_LENGTH = 3;
 
+/** Names in byte order, matching the (user_id, sort_name collate "C") index. */
+const sortKey = sql`${contacts.sortName} collate "C"`;
+
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The number of the other party of a message or call: what a contact's number is compared with. */
@@ -56,7 +59,7 @@ export function createContactsRepository(db: Database) {
       where:
         text.length >= CONTAINS_MIN_LENGTH
           ? sql`${contacts.searchText} like ${`%${escaped}%`}`
-          : sql`${contacts.sortName} like ${`${escaped}%`}`,
+          : sql`${sortKey} like ${`${escaped}%`}`,
       rank: sql`case when ${contacts.sortName} = ${text} then 100
         when ${contacts.sortName} like ${`${escaped}%`} then 80
         when ' ' || ${contacts.searchText} like ${`% ${escaped}%`} then 70 else 50 end`,
@@ -168,7 +171,7 @@ export function createContactsRepository(db: Database) {
             .select()
             .from(contacts)
             .where(filters)
-            .orderBy(asc(contacts.sortName), asc(contacts.id))
+            .orderBy(asc(sortKey), asc(contacts.id))
             .limit(f.limit)
             .offset(f.offset),
           db.select({ n: count() }).from(contacts).where(filters),
@@ -186,7 +189,7 @@ export function createContactsRepository(db: Database) {
             .select({ ...getTableColumns(contacts), total: sql<number>`count(*) over ()`.mapWith(Number) })
             .from(contacts)
             .where(matching)
-            .orderBy(...(rank ? [desc(rank)] : []), asc(contacts.sortName), asc(contacts.id))
+            .orderBy(...(rank ? [desc(rank)] : []), asc(sortKey), asc(contacts.id))
             .limit(f.limit)
             .offset(f.offset);
           const total =
@@ -200,7 +203,7 @@ export function createContactsRepository(db: Database) {
 
     /** Every contact of the user, by name (exports). */
     async all(userId: string): Promise<ContactRow[]> {
-      return db.select().from(contacts).where(eq(contacts.userId, userId)).orderBy(asc(contacts.sortName));
+      return db.select().from(contacts).where(eq(contacts.userId, userId)).orderBy(asc(sortKey));
     },
 
     async tags(userId: string): Promise<{ tag: string; count: number }[]> {

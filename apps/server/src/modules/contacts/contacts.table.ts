@@ -38,7 +38,8 @@ export const contacts = pgTable(
   },
   (t) => [
     unique('contacts_user_phone_unique').on(t.userId, t.phoneNumber),
-    index('contacts_user_sort_idx').on(t.userId, t.sortName),
+    // Byte order ("C"): the only one in which PostgreSQL serves `like 'du%'` from a B-tree; folded names sort the same.
+    index('contacts_user_sort_c_idx').on(t.userId, sql`${t.sortName} collate "C"`),
     index('contacts_phone_number_idx').on(t.phoneNumber),
     index('contacts_tags_idx').using('gin', t.tags),
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
