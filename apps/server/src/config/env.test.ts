@@ -16,6 +16,29 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 
 const key32 = () => randomBytes(32).toString('base64');
 
+const STRIPE_PRICE_KEYS = [
+  'STRIPE_PRICE_STARTER_MONTHLY',
+  'STRIPE_PRICE_STARTER_ANNUAL',
+  'STRIPE_PRICE_BUSINESS_MONTHLY',
+  'STRIPE_PRICE_BUSINESS_ANNUAL',
+  'STRIPE_PRICE_ENTERPRISE_MONTHLY',
+  'STRIPE_PRICE_ENTERPRISE_ANNUAL',
+];
+
+/** Everything BILLING=stripe needs. */
+const stripeEnv = {
+  BILLING: 'stripe',
+  STRIPE_SECRET_KEY: 'sk_test_1',
+  STRIPE_WEBHOOK_SECRET: 'whsec_1',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_1',
+  STRIPE_PRICE_STARTER_MONTHLY: 'price_starter_m',
+  STRIPE_PRICE_STARTER_ANNUAL: 'price_starter_y',
+  STRIPE_PRICE_BUSINESS_MONTHLY: 'price_business_m',
+  STRIPE_PRICE_BUSINESS_ANNUAL: 'price_business_y',
+  STRIPE_PRICE_ENTERPRISE_MONTHLY: 'price_enterprise_m',
+  STRIPE_PRICE_ENTERPRISE_ANNUAL: 'price_enterprise_y',
+};
+
 const TWILIO_KEYS = [
   'TWILIO_ACCOUNT_SID',
   'TWILIO_AUTH_TOKEN',
@@ -126,9 +149,7 @@ describe('loadConfig parsing', () => {
       ICE_SERVERS: '[{"urls":"turn:turn.example.com:3478","username":"u","credential":"c"}]',
       CALL_RING_TIMEOUT_SECONDS: '20',
       CALLS_PER_MINUTE: '5',
-      BILLING: 'stripe',
-      STRIPE_SECRET_KEY: 'sk_test_1',
-      STRIPE_WEBHOOK_SECRET: 'whsec_1',
+      ...stripeEnv,
     });
     expect(config.port).toBe(8080);
     expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/commpro');
@@ -151,7 +172,17 @@ describe('loadConfig parsing', () => {
       iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }],
       perMinute: 5,
     });
-    expect(config.billing).toEqual({ kind: 'stripe', secretKey: 'sk_test_1', webhookSecret: 'whsec_1' });
+    expect(config.billing).toEqual({
+      kind: 'stripe',
+      secretKey: 'sk_test_1',
+      webhookSecret: 'whsec_1',
+      publishableKey: 'pk_test_1',
+      prices: {
+        STARTER: { MONTHLY: 'price_starter_m', ANNUAL: 'price_starter_y' },
+        BUSINESS: { MONTHLY: 'price_business_m', ANNUAL: 'price_business_y' },
+        ENTERPRISE: { MONTHLY: 'price_enterprise_m', ANNUAL: 'price_enterprise_y' },
+      },
+    });
   });
 });
 
@@ -216,15 +247,53 @@ describe('loadConfig errors', () => {
   it('names missing provider credentials together with the other bad values, not on the next start', () => {
     const error = configError({ PORT: 'abc', CARRIER: 'twilio', BILLING: 'stripe' });
     expect(error.message.split('\n')).toHaveLength(1);
-    for (const key of ['PORT', ...TWILIO_KEYS, 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']) {
+    for (const key of [
+      'PORT',
+      ...TWILIO_KEYS,
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_PUBLISHABLE_KEY',
+      ...STRIPE_PRICE_KEYS,
+    ]) {
       expect(error.message).toContain(key);
     }
   });
 
-  it('requires both Stripe keys with BILLING=stripe', () => {
+  it('requires the Stripe keys, the publishable key and a price for every paid plan and interval with BILLING=stripe', () => {
     const error = configError({ BILLING: 'stripe' });
-    expect(error.message).toContain('STRIPE_SECRET_KEY');
-    expect(error.message).toContain('STRIPE_WEBHOOK_SECRET');
+    for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY', ...STRIPE_PRICE_KEYS]) {
+      expect(error.message).toContain(`${key} is required when BILLING=stripe`);
+    }
+  });
+
+  it.each(['STRIPE_PUBLISHABLE_KEY', ...STRIPE_PRICE_KEYS])(
+    'requires %s with BILLING=stripe, blank included, and names only that key',
+    (key) => {
+      expect(configError({ ...stripeEnv, [key]: undefined }).message).toBe(
+        `Invalid configuration: ${key} is required when BILLING=stripe`,
+      );
+      expect(configError({ ...stripeEnv, [key]: '  ' }).message).toContain(key);
+    },
+  );
+
+  it('needs no Stripe price or publishable key with local billing, and does not expose them', () => {
+    expect(loadConfig({ STRIPE_PRICE_STARTER_MONTHLY: 'price_1' }).billing).toEqual({ kind: 'local' });
+  });
+
+  it('refuses a secret key given as the publishable key, which the web would receive, without repeating it', () => {
+    const error = configError({ ...stripeEnv, STRIPE_PUBLISHABLE_KEY: 'sk_live_do-not-leak' });
+    expect(error.message).toMatch(/STRIPE_PUBLISHABLE_KEY must be a publishable key .*value withheld/);
+    expect(error.message).not.toContain('do-not-leak');
+    expect(loadConfig({ ...stripeEnv, STRIPE_PUBLISHABLE_KEY: 'pk_live_abc' }).billing).toMatchObject({
+      publishableKey: 'pk_live_abc',
+    });
+  });
+
+  it('refuses one Stripe price named for two plans, which could not be told apart when read back', () => {
+    const error = configError({ ...stripeEnv, STRIPE_PRICE_BUSINESS_ANNUAL: 'price_starter_m' });
+    expect(error.message).toBe(
+      'Invalid configuration: STRIPE_PRICE_BUSINESS_ANNUAL names the same Stripe price as STRIPE_PRICE_STARTER_MONTHLY',
+    );
   });
 
   it('does not accept blank credentials as given', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { BillingInterval, PlanTier } from '@commpro/contracts';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -114,6 +115,17 @@ const EnvSchema = z.object({
   INVOICE_SELLER_EMAIL: optionalString,
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Handed to the web's Stripe Elements; a secret key pasted here would reach every browser. */
+  STRIPE_PUBLISHABLE_KEY: optionalString.refine((v) => v === undefined || /^pk_(test|live)_/.test(v), {
+    error: 'must be a publishable key (pk_test_… or pk_live_…)',
+  }),
+  /** The Stripe price (price_…) of each paid plan and interval, made in the Stripe dashboard. */
+  STRIPE_PRICE_STARTER_MONTHLY: optionalString,
+  STRIPE_PRICE_STARTER_ANNUAL: optionalString,
+  STRIPE_PRICE_BUSINESS_MONTHLY: optionalString,
+  STRIPE_PRICE_BUSINESS_ANNUAL: optionalString,
+  STRIPE_PRICE_ENTERPRISE_MONTHLY: optionalString,
+  STRIPE_PRICE_ENTERPRISE_ANNUAL: optionalString,
   S3_BUCKET: optionalString,
   S3_ENDPOINT: httpUrl,
   S3_REGION: optionalString,
@@ -122,6 +134,33 @@ const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
   S3_PREFIX: optionalString,
 });
+
+type PaidTier = Exclude<PlanTier, 'FREE'>;
+
+const STRIPE_PRICES = {
+  STARTER: { MONTHLY: 'STRIPE_PRICE_STARTER_MONTHLY', ANNUAL: 'STRIPE_PRICE_STARTER_ANNUAL' },
+  BUSINESS: { MONTHLY: 'STRIPE_PRICE_BUSINESS_MONTHLY', ANNUAL: 'STRIPE_PRICE_BUSINESS_ANNUAL' },
+  ENTERPRISE: { MONTHLY: 'STRIPE_PRICE_ENTERPRISE_MONTHLY', ANNUAL: 'STRIPE_PRICE_ENTERPRISE_ANNUAL' },
+} as const satisfies Record<PaidTier, Record<BillingInterval, keyof z.infer<typeof EnvSchema>>>;
+
+const STRIPE_PRICE_KEYS = Object.values(STRIPE_PRICES).flatMap((byInterval) => Object.values(byInterval));
+
+/**
+ * A Stripe subscription is read back into a plan by its price, so one price
+ * named for two plans would make one of them unreadable.
+ */
+function stripePriceProblems(env: Record<string, string | undefined>): string[] {
+  if (env.BILLING !== 'stripe') return [];
+  const firstKeyOf = new Map<string, string>();
+  return STRIPE_PRICE_KEYS.flatMap((key) => {
+    const price = env[key];
+    if (!price) return [];
+    const first = firstKeyOf.get(price);
+    if (first) return [`${key} names the same Stripe price as ${first}`];
+    firstKeyOf.set(price, key);
+    return [];
+  });
+}
 
 /**
  * Each provider branch requires its own secrets. Checked apart from the schema
@@ -140,7 +179,10 @@ function providerProblems(env: Record<string, string | undefined>): string[] {
         'TWILIO_TWIML_APP_SID',
       ],
     },
-    'BILLING=stripe': { when: env.BILLING === 'stripe', keys: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] },
+    'BILLING=stripe': {
+      when: env.BILLING === 'stripe',
+      keys: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY', ...STRIPE_PRICE_KEYS],
+    },
     'S3_BUCKET is set': { when: !!env.S3_BUCKET, keys: ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] },
     // Otherwise half an S3 setup would quietly leave files on local disk.
     'S3_ENDPOINT or S3 credentials are set': {
@@ -201,7 +243,18 @@ export type Config = Readonly<{
   /** Carrier webhook calls per IP per minute. */
   webhooksPerMinute: number;
   messages: Readonly<{ perMinute: number; dailyCap: number; mediaMaxBytes: number }>;
-  billing: Readonly<{ kind: 'local' } | { kind: 'stripe'; secretKey: string; webhookSecret: string }>;
+  billing: Readonly<
+    | { kind: 'local' }
+    | {
+        kind: 'stripe';
+        secretKey: string;
+        webhookSecret: string;
+        /** For the web's Stripe Elements, which collect cards without them touching our server. */
+        publishableKey: string;
+        /** The Stripe price of each paid plan and interval. */
+        prices: Readonly<Record<PaidTier, Readonly<Record<BillingInterval, string>>>>;
+      }
+  >;
   invoicing: Readonly<{
     vatRatePercent: number;
     seller: Readonly<{ name: string; address: string[]; vatNumber: string | null; email: string }>;
@@ -224,8 +277,12 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
-/** Values never repeated in an error message, which ends up in logs: secrets, and TURN credentials. */
-const SECRET_KEYS = /SECRET|TOKEN|ENCRYPTION_KEYS|ACCESS_KEY|ICE_SERVERS/;
+/**
+ * Values never repeated in an error message, which ends up in logs: secrets,
+ * TURN credentials, and the publishable key (a rejected one is most likely a
+ * secret key pasted in its place).
+ */
+const SECRET_KEYS = /SECRET|TOKEN|ENCRYPTION_KEYS|ACCESS_KEY|ICE_SERVERS|STRIPE_PUBLISHABLE_KEY/;
 
 /** A value as a configuration error may show it: secrets withheld, passwords cut out of URLs. */
 function shown(key: string, value: string): string {
@@ -250,9 +307,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           return `${key} ${issue.message}${got === undefined ? '' : shown(key, got)}`;
         })),
     ...providerProblems(given),
+    ...stripePriceProblems(given),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   const env = parsed.data;
+  const stripePrices = (tier: PaidTier) => ({
+    MONTHLY: env[STRIPE_PRICES[tier].MONTHLY]!,
+    ANNUAL: env[STRIPE_PRICES[tier].ANNUAL]!,
+  });
   const config: Config = {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -305,7 +367,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     webhooksPerMinute: env.WEBHOOKS_PER_MINUTE,
     billing:
       env.BILLING === 'stripe'
-        ? { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY!, webhookSecret: env.STRIPE_WEBHOOK_SECRET! }
+        ? {
+            kind: 'stripe',
+            secretKey: env.STRIPE_SECRET_KEY!,
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET!,
+            publishableKey: env.STRIPE_PUBLISHABLE_KEY!,
+            prices: {
+              STARTER: stripePrices('STARTER'),
+              BUSINESS: stripePrices('BUSINESS'),
+              ENTERPRISE: stripePrices('ENTERPRISE'),
+            },
+          }
         : { kind: 'local' },
     invoicing: {
       vatRatePercent: env.VAT_RATE_PERCENT,
