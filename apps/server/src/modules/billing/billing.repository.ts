@@ -30,7 +30,14 @@ export function createBillingRepository(db: Database) {
       if (!user) return undefined;
       const [row] = await tx
         .insert(subscriptions)
-        .values({ userId, tier: 'FREE', status: 'ACTIVE', currentPeriodStart: start, currentPeriodEnd: end })
+        .values({
+          userId,
+          tier: 'FREE',
+          status: 'ACTIVE',
+          currentPeriodStart: start,
+          currentPeriodEnd: end,
+          billingAnchorDay: start.getUTCDate(),
+        })
         .onConflictDoNothing({ target: subscriptions.userId })
         .returning();
       return row;

@@ -89,7 +89,8 @@ export async function billingRoutes(fastify: FastifyInstance, { service }: { ser
         tags,
         security,
         summary: 'Cancel the paid plan, at the end of the period (default) or now',
-        body: CancelBody.optional(),
+        // A bare POST (no body) is the documented default: at the end of the period.
+        body: CancelBody.nullish(),
         response: { 200: Subscription, ...errors },
       },
     },

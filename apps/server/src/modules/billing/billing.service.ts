@@ -43,7 +43,8 @@ const HELD_NUMBER_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED'] as const;
 export const priceOf = (tier: PlanTier, interval: BillingInterval): number =>
   interval === 'ANNUAL' ? PLANS[tier].annualMonthlyPriceCents * 12 : PLANS[tier].monthlyPriceCents;
 
-const periodEndOf = (start: Date, interval: BillingInterval): Date => addMonths(start, interval === 'ANNUAL' ? 12 : 1);
+const periodEndOf = (start: Date, interval: BillingInterval, anchorDay = start.getUTCDate()): Date =>
+  addMonths(start, interval === 'ANNUAL' ? 12 : 1, anchorDay);
 
 /** The plan whose limits apply: an unpaid subscription keeps its plan for the grace period, a cancelled one is FREE. */
 export function effectiveTier(sub: SubscriptionRow, now: Date): PlanTier {
@@ -56,6 +57,23 @@ export function effectiveTier(sub: SubscriptionRow, now: Date): PlanTier {
     return sub.tier;
   }
   return 'FREE';
+}
+
+const ARREARS: [InvoiceLine['kind'], 'PHONE_NUMBER' | 'SMS_SENT' | 'MMS_SENT' | 'CALL_MINUTES', string][] = [
+  ['PHONE_NUMBERS', 'PHONE_NUMBER', 'Phone numbers'],
+  ['SMS_OVERAGE', 'SMS_SENT', 'SMS beyond the plan'],
+  ['MMS_OVERAGE', 'MMS_SENT', 'MMS beyond the plan'],
+  ['MINUTES_OVERAGE', 'CALL_MINUTES', 'Call minutes beyond the plan'],
+];
+
+/** What a period's usage costs beyond its plan, one line per kind, each rounded once to the cent. */
+function arrearsLines(usage: Map<string, { quantity: number; cents: number }>): InvoiceLine[] {
+  return ARREARS.flatMap(([kind, type, description]) => {
+    const used = usage.get(type);
+    return used && used.cents > 0
+      ? [{ kind, description, quantity: 1, unitPriceCents: used.cents, amountCents: used.cents }]
+      : [];
+  });
 }
 
 const planLabel = (tier: PlanTier, interval: BillingInterval) =>
@@ -171,10 +189,19 @@ export function createBillingService(deps: BillingServiceDeps) {
     }
   }
 
-  /** Starts a paid plan now: a new period from today, invoiced in full. */
+  /**
+   * A period cut short (a new plan starting now, a cancellation now): its
+   * numbers and usage beyond the plan so far, to invoice with the change.
+   */
+  async function closedEarly(tx: Database, sub: SubscriptionRow, now: Date): Promise<InvoiceLine[]> {
+    return arrearsLines(await repo.usageBetween(sub.userId, sub.currentPeriodStart, now, tx));
+  }
+
+  /** Starts a paid plan now: a new period from today, invoiced in full with what the cut-short period owes. */
   async function startPaid(tx: Database, sub: SubscriptionRow, tier: PlanTier, interval: BillingInterval) {
     const now = clock();
     const amountCents = priceOf(tier, interval);
+    const owed = await closedEarly(tx, sub, now);
     const updated = await repo.updateSubscription(
       sub.id,
       {
@@ -184,6 +211,7 @@ export function createBillingService(deps: BillingServiceDeps) {
         amountCents,
         currentPeriodStart: now,
         currentPeriodEnd: periodEndOf(now, interval),
+        billingAnchorDay: now.getUTCDate(),
         cancelAtPeriodEnd: false,
         cancelledAt: null,
         scheduledTier: null,
@@ -197,8 +225,12 @@ export function createBillingService(deps: BillingServiceDeps) {
       tx,
       updated,
       await buyerOf(sub.userId, tx),
-      { start: updated.currentPeriodStart, end: updated.currentPeriodEnd },
-      [{ kind: 'PLAN', description: planLabel(tier, interval), quantity: 1, unitPriceCents: amountCents, amountCents }],
+      // From the cut-short period's start when it owes something, else the new period alone.
+      { start: owed.length ? sub.currentPeriodStart : updated.currentPeriodStart, end: updated.currentPeriodEnd },
+      [
+        { kind: 'PLAN', description: planLabel(tier, interval), quantity: 1, unitPriceCents: amountCents, amountCents },
+        ...owed,
+      ],
       { paid: deps.provider === 'local' },
     );
     return { updated, invoice, amountCents };
@@ -336,6 +368,7 @@ export function createBillingService(deps: BillingServiceDeps) {
           : Math.max(0, newPrice - remainingShare(sub, sub.amountCents));
         if (input.preview) return result(sub, 'NOW', prorationCents, null);
         const now = clock();
+        const owed = sameInterval ? [] : await closedEarly(tx, sub, now);
         const upgraded = await repo.updateSubscription(
           sub.id,
           {
@@ -344,7 +377,13 @@ export function createBillingService(deps: BillingServiceDeps) {
             amountCents: newPrice,
             scheduledTier: null,
             scheduledInterval: null,
-            ...(sameInterval ? {} : { currentPeriodStart: now, currentPeriodEnd: periodEndOf(now, interval) }),
+            ...(sameInterval
+              ? {}
+              : {
+                  currentPeriodStart: now,
+                  currentPeriodEnd: periodEndOf(now, interval),
+                  billingAnchorDay: now.getUTCDate(),
+                }),
           },
           tx,
         );
@@ -362,6 +401,7 @@ export function createBillingService(deps: BillingServiceDeps) {
               unitPriceCents: prorationCents,
               amountCents: prorationCents,
             },
+            ...owed,
           ],
           { paid: deps.provider === 'local' },
         );
@@ -379,6 +419,7 @@ export function createBillingService(deps: BillingServiceDeps) {
           return toDto(await repo.updateSubscription(sub.id, { cancelAtPeriodEnd: true, cancelledAt: now }, tx));
         }
         await assertFits(userId, 'FREE', tx);
+        const owed = await closedEarly(tx, sub, now);
         const ended = await repo.updateSubscription(
           sub.id,
           {
@@ -392,10 +433,22 @@ export function createBillingService(deps: BillingServiceDeps) {
             scheduledInterval: null,
             currentPeriodStart: now,
             currentPeriodEnd: periodEndOf(now, 'MONTHLY'),
+            billingAnchorDay: now.getUTCDate(),
           },
           tx,
         );
         await scheduleRollover(ended, tx);
+        // The plan was paid in advance; what the cut-short period used beyond it is invoiced now.
+        await deps.invoices.issue(
+          tx,
+          ended,
+          await buyerOf(userId, tx),
+          { start: sub.currentPeriodStart, end: now },
+          owed,
+          {
+            paid: deps.provider === 'local',
+          },
+        );
         return toDto(ended);
       });
     },
@@ -455,7 +508,8 @@ export function createBillingService(deps: BillingServiceDeps) {
             interval,
             amountCents: priceOf(tier, interval),
             currentPeriodStart: sub.currentPeriodEnd,
-            currentPeriodEnd: periodEndOf(sub.currentPeriodEnd, interval),
+            // On the day the subscription started: a period from 31 January ends 28 February, then 31 March.
+            currentPeriodEnd: periodEndOf(sub.currentPeriodEnd, interval, sub.billingAnchorDay),
             cancelAtPeriodEnd: false,
             scheduledTier: null,
             scheduledInterval: null,
@@ -464,12 +518,6 @@ export function createBillingService(deps: BillingServiceDeps) {
           tx,
         );
         await scheduleRollover(next, tx);
-        const arrears: [InvoiceLine['kind'], 'PHONE_NUMBER' | 'SMS_SENT' | 'MMS_SENT' | 'CALL_MINUTES', string][] = [
-          ['PHONE_NUMBERS', 'PHONE_NUMBER', 'Phone numbers'],
-          ['SMS_OVERAGE', 'SMS_SENT', 'SMS beyond the plan'],
-          ['MMS_OVERAGE', 'MMS_SENT', 'MMS beyond the plan'],
-          ['MINUTES_OVERAGE', 'CALL_MINUTES', 'Call minutes beyond the plan'],
-        ];
         const lines: InvoiceLine[] = [];
         if (next.amountCents > 0) {
           lines.push({
@@ -480,12 +528,7 @@ export function createBillingService(deps: BillingServiceDeps) {
             amountCents: next.amountCents,
           });
         }
-        for (const [kind, type, description] of arrears) {
-          const used = usage.get(type);
-          if (used && used.cents > 0) {
-            lines.push({ kind, description, quantity: 1, unitPriceCents: used.cents, amountCents: used.cents });
-          }
-        }
+        lines.push(...arrearsLines(usage));
         await deps.invoices.issue(
           tx,
           next,

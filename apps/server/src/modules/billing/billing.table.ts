@@ -42,6 +42,10 @@ export const subscriptions = pgTable(
     currentPeriodEnd: timestamp({ withTimezone: true })
       .notNull()
       .default(sql`now() + interval '1 month'`),
+    /** The day of the month periods end on (the day the plan started), kept through shorter months. */
+    billingAnchorDay: integer()
+      .notNull()
+      .default(sql`extract(day from now() at time zone 'UTC')::int`),
     cancelAtPeriodEnd: boolean().notNull().default(false),
     cancelledAt: timestamp({ withTimezone: true }),
     scheduledTier: subscriptionTier(),
