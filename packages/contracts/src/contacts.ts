@@ -73,7 +73,15 @@ export const ContactListQuery = Pagination.extend({
 });
 export type ContactListQuery = z.infer<typeof ContactListQuery>;
 
-export const ContactList = z.object({ contacts: z.array(Contact), total: z.number().int() });
+/** Searches count their matches up to this many; an address book without a search is counted in full. */
+export const SEARCH_COUNT_CAP = 1000;
+
+export const ContactList = z.object({
+  contacts: z.array(Contact),
+  total: z.number().int(),
+  /** True when a search matched more than `total` (SEARCH_COUNT_CAP): show "1,000+". */
+  totalCapped: z.boolean(),
+});
 export type ContactList = z.infer<typeof ContactList>;
 
 export const CreateContactBody = z

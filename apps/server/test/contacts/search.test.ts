@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, expectError, registerUser } from '../helpers/auth-flows.js';
-import { createContact, listContacts, listRequest, searchNames } from '../helpers/contacts-flows.js';
+import { createContact, listContacts, listRequest, searchNames, sync } from '../helpers/contacts-flows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -82,7 +82,7 @@ describe('search in one address book', () => {
 
   it('finds nothing for a name nobody has, and refuses an overlong query', async () => {
     const list = await listContacts(t, alice.accessToken, { search: 'zzyzx' });
-    expect(list).toEqual({ contacts: [], total: 0 });
+    expect(list).toEqual({ contacts: [], total: 0, totalCapped: false });
     expectError(
       await listRequest(t, alice.accessToken, { search: 'a'.repeat(101) }),
       400,
@@ -157,5 +157,25 @@ describe('ranking and typos', () => {
     expect(pages.map((p) => p.contacts.length)).toEqual([2, 2, 1]);
     const names = pages.flatMap((p) => p.contacts.map((c) => c.displayName));
     expect(names.sort()).toEqual(['Martin0', 'Martin1', 'Martin2', 'Martin3', 'Martin4']);
+  });
+});
+
+describe('counting the matches of a search', () => {
+  it('counts up to 1,000 and says there are more, while the page still holds the first matches by name', async () => {
+    const owner = await registerUser(t);
+    const rows = Array.from({ length: 1_050 }, (_, i) => ({
+      phoneNumber: `+33 6 12 ${String(Math.floor(i / 100)).padStart(2, '0')} ${String(i % 100).padStart(2, '0')} 00`,
+      firstName: `Client ${String(i).padStart(4, '0')}`,
+    }));
+    expect((await sync(t, owner.accessToken, rows)).imported).toBe(1_050);
+
+    const many = await listContacts(t, owner.accessToken, { search: '06 12', limit: 3 });
+    expect(many).toMatchObject({ total: 1_000, totalCapped: true });
+    expect(many.contacts.map((c) => c.firstName)).toEqual(['Client 0000', 'Client 0001', 'Client 0002']);
+
+    const few = await listContacts(t, owner.accessToken, { search: 'client 001', limit: 50 });
+    expect(few).toMatchObject({ total: 10, totalCapped: false });
+    // Without a search, the address book is counted in full.
+    expect(await listContacts(t, owner.accessToken, { limit: 1 })).toMatchObject({ total: 1_050, totalCapped: false });
   });
 });

@@ -1,4 +1,5 @@
-import { and, arrayContains, asc, count, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { SEARCH_COUNT_CAP } from '@commpro/contracts';
+import { and, arrayContains, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import { calls } from '../calls/calls.table.js';
 import { messages } from '../messaging/messaging.table.js';
@@ -157,7 +158,7 @@ export function createContactsRepository(db: Database) {
       return deleted.length > 0;
     },
 
-    async list(userId: string, f: ContactFilters): Promise<{ rows: ContactRow[]; total: number }> {
+    async list(userId: string, f: ContactFilters): Promise<{ rows: ContactRow[]; total: number; capped: boolean }> {
       const filters = and(
         eq(contacts.userId, userId),
         f.tags?.length ? arrayContains(contacts.tags, f.tags) : undefined,
@@ -176,28 +177,37 @@ export function createContactsRepository(db: Database) {
             .offset(f.offset),
           db.select({ n: count() }).from(contacts).where(filters),
         ]);
-        return { rows, total: total?.n ?? 0 };
+        return { rows, total: total?.n ?? 0, capped: false };
       }
       return db.transaction(async (tx) => {
         for (const { where, rank, fuzzy } of tries) {
           // The threshold of `<%` is a setting: set for this transaction only.
-          if (fuzzy)
+          if (fuzzy) {
             await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${TYPO_SIMILARITY}, true)`);
+          }
           const matching = and(filters, where);
-          // The total comes with the page (one pass over the matches, not two).
-          const page = await tx
-            .select({ ...getTableColumns(contacts), total: sql<number>`count(*) over ()`.mapWith(Number) })
+          // Counted up to the cap: "+33 6" matches a sixth of an address book, and counting all of it costs more than the page.
+          const [counted] = await tx.select({ n: count() }).from(
+            tx
+              .select({ one: sql`1` })
+              .from(contacts)
+              .where(matching)
+              .limit(SEARCH_COUNT_CAP + 1)
+              .as('capped'),
+          );
+          const total = counted?.n ?? 0;
+          if (total === 0) continue;
+          // Unranked (a number fragment): the name index gives the page without reading every match.
+          const rows = await tx
+            .select()
             .from(contacts)
             .where(matching)
             .orderBy(...(rank ? [desc(rank)] : []), asc(sortKey), asc(contacts.id))
             .limit(f.limit)
             .offset(f.offset);
-          const total =
-            page[0]?.total ??
-            (f.offset > 0 ? ((await tx.select({ n: count() }).from(contacts).where(matching))[0]?.n ?? 0) : 0);
-          if (total > 0) return { rows: page.map(({ total: _total, ...row }) => row), total };
+          return { rows, total: Math.min(total, SEARCH_COUNT_CAP), capped: total > SEARCH_COUNT_CAP };
         }
-        return { rows: [], total: 0 };
+        return { rows: [], total: 0, capped: false };
       });
     },
 

@@ -215,7 +215,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
   return {
     async list(userId: string, query: ContactListQuery): Promise<ContactList> {
       const search = query.search?.trim() ?? '';
-      const { rows, total } = await repo.list(userId, {
+      const { rows, total, capped } = await repo.list(userId, {
         text: fold(search),
         digits: queryDigits(search),
         tags: query.tags,
@@ -223,7 +223,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
         limit: query.limit,
         offset: query.offset,
       });
-      return { contacts: rows.map(toContactDto), total };
+      return { contacts: rows.map(toContactDto), total, totalCapped: capped };
     },
 
     async get(userId: string, id: string): Promise<Contact> {

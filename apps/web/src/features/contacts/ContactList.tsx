@@ -111,6 +111,7 @@ export function ContactResults({
   const t = useT();
   const contacts = list.data?.pages.flatMap((page) => page.contacts) ?? [];
   const total = list.data?.pages[0]?.total ?? 0;
+  const capped = list.data?.pages[0]?.totalCapped ?? false;
 
   if (list.isPending) return <LoadingBlock label={t('common.loading')} />;
   if (list.isError && contacts.length === 0) return <Alert tone="danger">{errorMessage(list.error, t)}</Alert>;
@@ -118,7 +119,11 @@ export function ContactResults({
   return (
     <div className="contact-results" aria-busy={list.isPlaceholderData || undefined}>
       <p className="contact-results__count muted" role="status">
-        {total === 1 ? t('contacts.countOne') : t('contacts.count', { count: total })}
+        {capped
+          ? t('contacts.countMore', { count: total })
+          : total === 1
+            ? t('contacts.countOne')
+            : t('contacts.count', { count: total })}
       </p>
       {contacts.length === 0 ? (
         <div className="contact-results__none">
