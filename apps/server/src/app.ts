@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import type { Config } from './config/env.js';
+import { type Config, ConfigError } from './config/env.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingModule } from './modules/billing/index.js';
@@ -173,6 +173,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const jobs = createJobQueue({ db: deps.database.db, handlers: jobHandlers, clock, log: app.log });
   app.decorate('jobs', jobs);
   const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
+  if (config.billing.kind === 'stripe') {
+    // The Stripe adapter exists (providers/billing) but subscriptions do not go through it yet: refuse
+    // rather than run local billing while the operator believes customers are being charged.
+    throw new ConfigError('BILLING=stripe is not available yet: subscriptions are billed locally only (BILLING=local)');
+  }
   const billingModule = createBillingModule({
     db: deps.database.db,
     jobs,

@@ -70,6 +70,7 @@ export async function createTestApp(
     EMAIL_SEND_LIMIT_PER_HOUR: '10000',
     ...options.env,
   });
+  // An app that refuses to start must not leave its database behind.
   const app = await buildApp(config, {
     database: database.handle,
     redis: options.redis,
@@ -80,6 +81,10 @@ export async function createTestApp(
     mailer,
     carrier: options.carrier,
     clock: options.realClock ? undefined : () => clock.now,
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   await app.ready();
   return {
