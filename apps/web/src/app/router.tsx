@@ -9,6 +9,11 @@ import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { TwoFactorPage } from '../features/auth/TwoFactorPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
+import { BillingSection } from '../features/billing/BillingSection';
+import { InvoicesPanel } from '../features/billing/InvoicesPanel';
+import { PlansPage } from '../features/billing/PlansPage';
+import { SubscriptionPanel } from '../features/billing/SubscriptionPanel';
+import { UsagePanel } from '../features/billing/UsagePanel';
 import { CallDetailPage } from '../features/calls/CallDetailPage';
 import { CallsHome, CallsLayout, DialerPage } from '../features/calls/CallsLayout';
 import { ContactDetailPage } from '../features/contacts/ContactDetailPage';
@@ -74,6 +79,7 @@ export const router = createBrowserRouter([
           },
           { path: '/numbers', element: <MyNumbersPage /> },
           { path: '/numbers/buy', element: <BuyNumberPage /> },
+          { path: '/plans', element: <PlansPage /> },
           {
             path: '/settings',
             element: <SettingsLayout />,
@@ -82,6 +88,15 @@ export const router = createBrowserRouter([
               { path: 'profile', element: <ProfileSection /> },
               { path: 'security', element: <SecuritySection /> },
               { path: 'appearance', element: <AppearanceSection /> },
+              {
+                path: 'billing',
+                element: <BillingSection />,
+                children: [
+                  { index: true, element: <SubscriptionPanel /> },
+                  { path: 'usage', element: <UsagePanel /> },
+                  { path: 'invoices', element: <InvoicesPanel /> },
+                ],
+              },
             ],
           },
         ],

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ChevronLeft, ChevronRight, Hash, LogOut, Palette, ShieldCheck, UserRound } from 'lucide-react';
+import { ChevronLeft, ChevronRight, CreditCard, Hash, LogOut, Palette, ShieldCheck, UserRound } from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { useT } from '../../shared/i18n/i18n';
@@ -35,6 +35,12 @@ export function SettingsLayout() {
       label: t('settings.numbers.title'),
       hint: t('settings.numbers.menuHint'),
       icon: Hash,
+    },
+    {
+      to: '/settings/billing',
+      label: t('billing.title'),
+      hint: t('billing.menuHint'),
+      icon: CreditCard,
     },
     {
       to: '/settings/security',

@@ -5,6 +5,7 @@ import { errorMessage } from '../../shared/api/error-message';
 import { fieldErrorsOf, isApiError, type ApiError } from '../../shared/api/errors';
 import { useI18n, useT, type Translate } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
+import { UpgradeLink } from '../billing/UpgradeLink';
 import { formatCents } from '../numbers/format';
 import { useCallController } from './calls-runtime';
 
@@ -82,6 +83,7 @@ export function DialError({ error }: { error: unknown }) {
               })
             : t('calls.limit.upgradeAny')}
         </p>
+        <UpgradeLink />
       </Alert>
     );
   }

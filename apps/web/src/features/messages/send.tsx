@@ -5,6 +5,7 @@ import { errorMessage } from '../../shared/api/error-message';
 import { fieldErrorsOf, isApiError } from '../../shared/api/errors';
 import { useI18n, useT } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
+import { UpgradeLink } from '../billing/UpgradeLink';
 import { formatCents } from '../numbers/format';
 import { messagesApi } from './api';
 import { onNewMessage } from './cache';
@@ -52,6 +53,7 @@ export function SendError({ error }: { error: unknown }) {
             {resource === 'mms' && <> {t('messages.limit.mmsWithout')}</>}
           </p>
         )}
+        <UpgradeLink />
       </Alert>
     );
   }

@@ -26,6 +26,7 @@ import { Segmented } from '../../shared/ui/Segmented';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useToast } from '../../shared/ui/Toast';
 import { useMe } from '../auth/auth-context';
+import { UpgradeLink } from '../billing/UpgradeLink';
 import { numbersApi, numbersKeys, type NumberSearchParams } from './api';
 import { CapabilityChips } from './Capabilities';
 import { Flag } from './Flag';
@@ -421,6 +422,7 @@ function PlanLimitNotice({ error, onNavigate }: { error: ApiError; onNavigate: (
           {t('numbers.buy.toMyNumbers')}
         </Link>
       </p>
+      <UpgradeLink onNavigate={onNavigate} />
     </Alert>
   );
 }
