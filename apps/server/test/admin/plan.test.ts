@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../src/modules/auth/auth.table.js';
 import { subscriptions } from '../../src/modules/billing/billing.table.js';
-import { call, expectError, registerUser } from '../helpers/auth-flows.js';
-import { createTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/test-app.js';
+import { adminToken, call, expectError, registerUser } from '../helpers/auth-flows.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,21 +12,12 @@ afterAll(async () => {
   await t.close();
 });
 
-async function adminToken(): Promise<string> {
-  const admin = await registerUser(t);
-  await t.database.handle.db.update(users).set({ role: 'ADMIN' }).where(eq(users.id, admin.id));
-  const login = await call(t, 'POST', '/api/auth/login', {
-    payload: { email: admin.email, password: STRONG_PASSWORD },
-  });
-  return login.json().accessToken;
-}
-
 const tierOf = async (userId: string) =>
   (await t.database.handle.db.select().from(subscriptions).where(eq(subscriptions.userId, userId)))[0]?.tier;
 
 describe('PUT /api/admin/users/:userId/plan', () => {
   it('puts an account on a plan at once, and again on another', async () => {
-    const token = await adminToken();
+    const token = await adminToken(t);
     const customer = await registerUser(t);
     const res = await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token, payload: { tier: 'STARTER' } });
     expect(res.statusCode, res.body).toBe(200);
@@ -47,7 +37,7 @@ describe('PUT /api/admin/users/:userId/plan', () => {
     expectError(await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { payload }), 401, 'UNAUTHORIZED');
     // Unchanged: still the FREE plan every account starts on.
     expect(await tierOf(customer.id)).toBe('FREE');
-    const token = await adminToken();
+    const token = await adminToken(t);
     expectError(
       await call(t, 'PUT', `/api/admin/users/${customer.id}/plan`, { token, payload: { tier: 'GOLD' } }),
       400,

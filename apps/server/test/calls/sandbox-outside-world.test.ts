@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { users } from '../../src/modules/auth/auth.table.js';
 import { webhookLogs } from '../../src/platform/webhooks/webhook-logs.table.js';
-import { call, expectError, registerUser } from '../helpers/auth-flows.js';
+import { adminToken, call, expectError } from '../helpers/auth-flows.js';
 import {
   type App,
   type Caller,
@@ -19,7 +18,6 @@ import {
   signedWebhook,
   userWithLine,
 } from '../helpers/calls-flows.js';
-import { STRONG_PASSWORD } from '../helpers/test-app.js';
 
 let t: CallsTestApp;
 let owner: Caller;
@@ -32,16 +30,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-async function adminToken(): Promise<string> {
-  const admin = await registerUser(t);
-  await t.database.handle.db.update(users).set({ role: 'ADMIN' }).where(eq(users.id, admin.id));
-  // The role travels in the access token: log in again to get one that says ADMIN.
-  const login = await call(t, 'POST', '/api/auth/login', {
-    payload: { email: admin.email, password: STRONG_PASSWORD },
-  });
-  return login.json().accessToken;
-}
 
 /** The statuses the owner's app saw for one call, in order. */
 const seenStatuses = (app: App, callId: string) =>
@@ -97,7 +85,7 @@ describe('calling an outside number through the sandbox', () => {
 
 describe('the outside world calling in (sandbox)', () => {
   it('lets an administrator ring a line; the owner answers in the app and the caller later hangs up', async () => {
-    const token = await adminToken();
+    const token = await adminToken(t);
     const res = await call(t, 'POST', '/api/sandbox/calls/inbound', {
       token,
       payload: { from: '+44 20 7946 0018', to: owner.number, hangUpAfterSeconds: 1 },
@@ -114,7 +102,7 @@ describe('the outside world calling in (sandbox)', () => {
   });
 
   it('is a missed call, caller hung up, when the outside caller gives up while it rings', async () => {
-    const token = await adminToken();
+    const token = await adminToken(t);
     await call(t, 'POST', '/api/sandbox/calls/inbound', {
       token,
       payload: { from: '+44 20 7946 0018', to: owner.number, hangUpAfterSeconds: 1 },
@@ -133,7 +121,7 @@ describe('the outside world calling in (sandbox)', () => {
     expectError(await call(t, 'POST', '/api/sandbox/calls/inbound', { payload }), 401, 'UNAUTHORIZED');
     expectError(
       await call(t, 'POST', '/api/sandbox/calls/inbound', {
-        token: await adminToken(),
+        token: await adminToken(t),
         payload: { ...payload, from: 'x' },
       }),
       400,

@@ -1,7 +1,9 @@
 import type { ErrorBody } from '@commpro/contracts';
 import type { LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { users } from '../../src/modules/auth/auth.table.js';
 import { STRONG_PASSWORD, type TestApp, uniqueEmail } from './test-app.js';
 
 export type Response = LightMyRequestResponse;
@@ -195,4 +197,15 @@ export function emailsTo(t: TestApp, email: string) {
 export function sessionIdOf(accessToken: string): string {
   const payload = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8'));
   return payload.sid;
+}
+
+/** An administrator's access token: a new account given the ADMIN role, then logged in (the role travels in the token). */
+export async function adminToken(t: TestApp): Promise<string> {
+  const admin = await registerUser(t);
+  await t.database.handle.db.update(users).set({ role: 'ADMIN' }).where(eq(users.id, admin.id));
+  const login = await call(t, 'POST', '/api/auth/login', {
+    payload: { email: admin.email, password: STRONG_PASSWORD },
+  });
+  expect(login.statusCode, login.body).toBe(200);
+  return login.json().accessToken;
 }

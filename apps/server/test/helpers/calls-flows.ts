@@ -9,7 +9,10 @@ import { calls } from '../../src/modules/calls/calls.table.js';
 import { sandboxWebhookToken } from '../../src/providers/carrier/sandbox/sandbox-messaging.js';
 import { signTwilioRequest } from '../../src/providers/carrier/twilio-signature.js';
 import { type Account, call, type Response, registerUser } from './auth-flows.js';
+import { postWebhook } from './messaging-flows.js';
 import { buyNumber } from './numbers-flows.js';
+
+export { postWebhook };
 import { createTestApp, type TestApp } from './test-app.js';
 
 export const PUBLIC_URL = 'http://commpro.test';
@@ -167,23 +170,6 @@ export async function settle(t: TestApp): Promise<void> {
 /** A carrier webhook signed exactly as the sandbox (Twilio's algorithm) signs it. */
 export function signedWebhook(t: CallsTestApp, path: string, params: Record<string, string>): Promise<Response> {
   return postWebhook(t, path, params, signTwilioRequest(t.webhookToken, `${PUBLIC_URL}${path}`, params));
-}
-
-export function postWebhook(
-  t: TestApp,
-  path: string,
-  params: Record<string, string>,
-  signature: string | undefined,
-): Promise<Response> {
-  return t.app.inject({
-    method: 'POST',
-    url: path,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(signature === undefined ? {} : { 'x-twilio-signature': signature }),
-    },
-    payload: new URLSearchParams(params).toString(),
-  });
 }
 
 export const newCallSid = () => `CA${randomBytes(16).toString('hex')}`;

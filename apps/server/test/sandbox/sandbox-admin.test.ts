@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../src/modules/auth/auth.table.js';
-import { call, expectError, registerUser } from '../helpers/auth-flows.js';
+import { adminToken, call, expectError, registerUser } from '../helpers/auth-flows.js';
 import { buyNumber } from '../helpers/numbers-flows.js';
-import { createTestApp, STRONG_PASSWORD, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,22 +12,12 @@ afterAll(async () => {
   await t.close();
 });
 
-async function adminToken(): Promise<string> {
-  const admin = await registerUser(t);
-  await t.database.handle.db.update(users).set({ role: 'ADMIN' }).where(eq(users.id, admin.id));
-  // The role travels in the access token: log in again to get one that says ADMIN.
-  const login = await call(t, 'POST', '/api/auth/login', {
-    payload: { email: admin.email, password: STRONG_PASSWORD },
-  });
-  return login.json().accessToken;
-}
-
 describe('POST /api/sandbox/messages/inbound', () => {
   it('lets an administrator deliver a text from the outside world to a line', async () => {
     const owner = await registerUser(t);
     const line = await buyNumber(t, owner.accessToken);
     const res = await call(t, 'POST', '/api/sandbox/messages/inbound', {
-      token: await adminToken(),
+      token: await adminToken(t),
       payload: { from: '+1 415 555 0142', to: line.phoneNumber, body: 'Is the shop open on Sunday?' },
     });
     expect(res.statusCode, res.body).toBe(202);
@@ -53,7 +42,7 @@ describe('POST /api/sandbox/messages/inbound', () => {
     expectError(await call(t, 'POST', '/api/sandbox/messages/inbound', { payload }), 401, 'UNAUTHORIZED');
     expectError(
       await call(t, 'POST', '/api/sandbox/messages/inbound', {
-        token: await adminToken(),
+        token: await adminToken(t),
         payload: { ...payload, from: 'not a number' },
       }),
       400,
