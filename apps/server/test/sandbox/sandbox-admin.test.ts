@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, call, expectError, registerUser } from '../helpers/auth-flows.js';
 import { buyNumber } from '../helpers/numbers-flows.js';
