@@ -68,6 +68,11 @@ export function applyStatusEvent(queryClient: QueryClient, event: StatusEvent): 
         }
       : list,
   );
+  // A fetch already on its way may carry the status from before this event and overwrite it on arrival:
+  // fetch again (cancelling that one), so the status shown is never older than the last event.
+  for (const queryKey of [messagesKeys.threads, messagesKeys.conversations]) {
+    if (queryClient.isFetching({ queryKey }) > 0) void queryClient.invalidateQueries({ queryKey });
+  }
 }
 
 /** A message sent or received, from the socket or a send: into its thread, and the list is fetched again. */
