@@ -204,10 +204,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   sessions.isSessionActive = auth.isSessionActive;
 
+  const notifications = createNotificationsService({ db: deps.database.db });
   const numbers = await registerNumbersModule(app, {
     db: deps.database.db,
     carrier,
     billing,
+    notifications,
     jobs,
     cipher,
     publicUrl: config.publicUrl,
@@ -229,7 +231,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(mediaRoutes, { prefix: '/api', signer, service: media });
 
-  const notifications = createNotificationsService({ db: deps.database.db });
   const contacts = createContactDirectory(deps.database.db);
   const messaging = await registerMessagingModule(app, {
     db: deps.database.db,

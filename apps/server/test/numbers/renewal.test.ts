@@ -1,5 +1,7 @@
 import type { PhoneNumber } from '@commpro/contracts';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { notifications } from '../../src/modules/notifications/notifications.table.js';
 import { call, loginUser, registerUser } from '../helpers/auth-flows.js';
 import {
   buyNumber,
@@ -31,6 +33,13 @@ afterAll(async () => {
 async function passTime(iso: string | null): Promise<void> {
   t.clock.now = new Date(new Date(iso!).getTime() + 60_000);
   await drainJobs(t);
+}
+
+function billingNotificationsOf(userId: string) {
+  return t.database.handle.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.type, 'BILLING')));
 }
 
 async function statusesOf(userId: string): Promise<Record<string, string>> {
@@ -130,7 +139,7 @@ describe('monthly renewal job', () => {
     expect((await renewalJobsFor(t, number.id)).filter((j) => j.doneAt === null)).toEqual([]);
   });
 
-  it('after a downgrade, suspends the most recently bought numbers beyond the limit and keeps the oldest', async () => {
+  it('after a downgrade, keeps the numbers beyond the plan receiving for 30 days, reminds, then releases them', async () => {
     const user = await registerUser(t);
     await setPlan(t, user.id, 'BUSINESS');
     const bought: PhoneNumber[] = [];
@@ -139,24 +148,55 @@ describe('monthly renewal job', () => {
       t.clock.advance(60_000);
     }
     await dropSubscription(t, user.id); // back to FREE: one number
+    const [oldest, middle, newest] = bought.map((n) => n.id) as [string, string, string];
 
     await passTime(bought[2]!.expiresAt);
-    const [oldest, middle, newest] = bought.map((n) => n.id) as [string, string, string];
-    expect(await statusesOf(user.id)).toEqual({ [oldest]: 'ACTIVE', [middle]: 'SUSPENDED', [newest]: 'SUSPENDED' });
-
+    // The oldest is renewed; the two others stay ACTIVE (still receiving), free, until their grace period ends.
+    expect(await statusesOf(user.id)).toEqual({ [oldest]: 'ACTIVE', [middle]: 'ACTIVE', [newest]: 'ACTIVE' });
+    const rows = Object.fromEntries((await numberRowsOf(t, user.id)).map((r) => [r.id, r]));
+    const graceEnd = new Date(new Date(bought[2]!.expiresAt!).getTime() + 30 * DAY_MS);
+    expect(rows[newest]!.graceEndsAt?.toISOString()).toBe(graceEnd.toISOString());
+    expect(rows[oldest]!.graceEndsAt).toBeNull();
     const usage = await numberUsageOf(t, user.id);
     expect(usage.filter((u) => u.phoneNumberId === oldest)).toHaveLength(2);
-    expect(usage.filter((u) => u.phoneNumberId === middle)).toHaveLength(1);
     expect(usage.filter((u) => u.phoneNumberId === newest)).toHaveLength(1);
+    const notices = await billingNotificationsOf(user.id);
+    expect(notices.map((n) => n.title)).toEqual(
+      expect.arrayContaining([`${bought[2]!.phoneNumber} will be released on ${graceEnd.toISOString().slice(0, 10)}`]),
+    );
+    expect(notices).toHaveLength(2);
 
-    // The user sees which is still working.
-    const tokens = await loginUser(t, user);
-    const mine = await myNumbers(t, tokens.accessToken);
-    expect(mine.map((n) => [n.id, n.status])).toEqual([
-      [oldest, 'ACTIVE'],
-      [middle, 'SUSPENDED'],
-      [newest, 'SUSPENDED'],
-    ]);
+    // A week before the end, the owner is reminded.
+    t.clock.now = new Date(graceEnd.getTime() - 7 * DAY_MS + 60_000);
+    await drainJobs(t);
+    expect(await billingNotificationsOf(user.id)).toHaveLength(4);
+
+    await passTime(graceEnd.toISOString());
+    expect(await statusesOf(user.id)).toEqual({ [oldest]: 'ACTIVE', [middle]: 'CANCELLED', [newest]: 'CANCELLED' });
+    const released = (await billingNotificationsOf(user.id)).filter((n) => n.title.endsWith('was released'));
+    expect(released).toHaveLength(2);
+    // Nothing was charged for the grace period.
+    const after = await numberUsageOf(t, user.id);
+    expect(after.filter((u) => u.phoneNumberId !== oldest)).toHaveLength(2);
+  });
+
+  it('a number in its grace period is kept, and charged again, once the plan covers it', async () => {
+    const user = await registerUser(t);
+    await setPlan(t, user.id, 'BUSINESS');
+    const first = await buyNumber(t, user.accessToken, { countryCode: 'US' });
+    t.clock.advance(60_000);
+    const second = await buyNumber(t, user.accessToken, { countryCode: 'US' });
+    await dropSubscription(t, user.id);
+    await passTime(second.expiresAt);
+    const inGrace = (await numberRowsOf(t, user.id)).find((r) => r.id === second.id)!;
+    expect(inGrace.graceEndsAt).not.toBeNull();
+
+    await setPlan(t, user.id, 'BUSINESS');
+    await passTime(inGrace.graceEndsAt!.toISOString());
+    const kept = (await numberRowsOf(t, user.id)).find((r) => r.id === second.id)!;
+    expect(kept).toMatchObject({ status: 'ACTIVE', graceEndsAt: null });
+    expect((await numberUsageOf(t, user.id)).filter((u) => u.phoneNumberId === second.id)).toHaveLength(2);
+    expect((await numberRowsOf(t, user.id)).find((r) => r.id === first.id)!.status).toBe('ACTIVE');
   });
 
   it('on BUSINESS, renews a fourth number at the extra-number price', async () => {

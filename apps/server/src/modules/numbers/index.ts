@@ -4,7 +4,8 @@ import type { Database } from '../../platform/db/client.js';
 import type { JobHandler, JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Carrier } from '../../providers/carrier/carrier.port.js';
 import type { BillingService } from '../billing/billing.service.js';
-import { createNumberRenewalHandler } from './number-renewal.js';
+import { createGraceReminderHandler, createNumberRenewalHandler, GRACE_REMINDER_JOB } from './number-renewal.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 import { createNumbersRepository } from './numbers.repository.js';
 import { numbersRoutes } from './numbers.routes.js';
 import { createNumbersService, RENEW_JOB } from './numbers.service.js';
@@ -13,6 +14,7 @@ export interface NumbersModuleDeps {
   db: Database;
   carrier: Carrier;
   billing: BillingService;
+  notifications: NotificationsService;
   jobs: Pick<JobQueue, 'enqueue'>;
   cipher: Cipher;
   publicUrl: string;
@@ -39,7 +41,15 @@ export async function registerNumbersModule(app: FastifyInstance, deps: NumbersM
     carrierCallsPerMinute: deps.carrierCallsPerMinute,
   });
   const jobHandlers: Record<string, JobHandler> = {
-    [RENEW_JOB]: createNumberRenewalHandler({ db: deps.db, billing: deps.billing, jobs: deps.jobs }),
+    [RENEW_JOB]: createNumberRenewalHandler({
+      db: deps.db,
+      billing: deps.billing,
+      carrier: deps.carrier,
+      notifications: deps.notifications,
+      jobs: deps.jobs,
+      clock: deps.clock,
+    }),
+    [GRACE_REMINDER_JOB]: createGraceReminderHandler({ db: deps.db, notifications: deps.notifications }),
   };
   return { service, jobHandlers };
 }

@@ -36,6 +36,12 @@ export const phoneNumbers = pgTable(
     /** End of the paid month; the renewal job renews or suspends at this date. */
     expiresAt: timestamp({ withTimezone: true }),
     releasedAt: timestamp({ withTimezone: true }),
+    /**
+     * Set when the plan stopped covering the number (cancelled, downgraded,
+     * unpaid): it keeps receiving until then, and is released at that time
+     * unless the plan covers it again.
+     */
+    graceEndsAt: timestamp({ withTimezone: true }),
     monthlyCost: numeric({ precision: 10, scale: 2, mode: 'number' }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true })
