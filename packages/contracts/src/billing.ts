@@ -33,6 +33,14 @@ export const PlansResponse = z.object({
   currency: z.literal('EUR'),
   /** VAT added to every invoice, in percent (20 in France). */
   vatRatePercent: z.number(),
+  /**
+   * Who takes payment. `local`: plan changes apply without payment (self-hosted).
+   * `stripe`: cards are collected by Stripe Elements with `stripePublishableKey`.
+   */
+  payments: z.discriminatedUnion('provider', [
+    z.object({ provider: z.literal('local') }),
+    z.object({ provider: z.literal('stripe'), stripePublishableKey: z.string() }),
+  ]),
 });
 export type PlansResponse = z.infer<typeof PlansResponse>;
 
@@ -79,7 +87,13 @@ export const PlanChange = z.object({
   effective: z.enum(['NOW', 'PERIOD_END']),
   /** Charged now for the rest of the period (upgrade), VAT excluded; 0 for a downgrade. */
   prorationCents: Cents,
-  /** The invoice issued for the proration, if any. */
+  /**
+   * What the period cut short by the change owes beyond its plan (extra
+   * numbers, overage), VAT excluded; charged with the change. 0 when the
+   * period goes on (same interval, downgrade).
+   */
+  owedCents: Cents,
+  /** The invoice issued for the change, if any (Stripe's arrives by webhook, so none there). */
   invoiceId: z.uuid().nullable(),
 });
 export type PlanChange = z.infer<typeof PlanChange>;
@@ -185,3 +199,7 @@ export const AddPaymentMethodBody = z.object({
   paymentMethodId: z.string().min(1).max(255),
   setAsDefault: z.boolean().default(false),
 });
+
+/** For Stripe Elements' `confirmCardSetup`: the card is saved with Stripe, never sent to us. */
+export const SetupIntentResponse = z.object({ clientSecret: z.string() });
+export type SetupIntentResponse = z.infer<typeof SetupIntentResponse>;

@@ -68,6 +68,12 @@ export const PhoneNumber = z.object({
   monthlyCost: z.number(),
   purchasedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime().nullable(),
+  /**
+   * The plan no longer covers this number (cancelled, downgraded, unpaid): it
+   * still receives calls and texts, free, until this date, then is released
+   * unless the plan covers it again.
+   */
+  graceEndsAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

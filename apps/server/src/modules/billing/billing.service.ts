@@ -233,7 +233,7 @@ export function createBillingService(deps: BillingServiceDeps) {
       ],
       { paid: deps.provider === 'local' },
     );
-    return { updated, invoice, amountCents };
+    return { updated, invoice, owed };
   }
 
   /** What the rest of the period is worth at `cents` per period, to the cent. */
@@ -267,6 +267,7 @@ export function createBillingService(deps: BillingServiceDeps) {
       return {
         currency: 'EUR',
         vatRatePercent: deps.vatRatePercent,
+        payments: { provider: 'local' },
         plans: PLAN_TIERS.map((tier) => {
           const plan = PLANS[tier];
           return {
@@ -325,10 +326,12 @@ export function createBillingService(deps: BillingServiceDeps) {
           effective: 'NOW' | 'PERIOD_END',
           prorationCents: number,
           invoiceId: string | null,
+          owed: InvoiceLine[] = [],
         ) => ({
           subscription: toDto(s),
           effective,
           prorationCents,
+          owedCents: owed.reduce((sum, line) => sum + line.amountCents, 0),
           invoiceId,
         });
         if (same) {
@@ -346,9 +349,9 @@ export function createBillingService(deps: BillingServiceDeps) {
         if (current === 'FREE') {
           if (input.tier === 'FREE') throw new AppError('CONFLICT', 'You are already on FREE');
           const price = priceOf(input.tier, interval);
-          if (input.preview) return result(sub, 'NOW', price, null);
-          const { updated, invoice } = await startPaid(tx, sub, input.tier, interval);
-          return result(updated, 'NOW', price, invoice?.id ?? null);
+          if (input.preview) return result(sub, 'NOW', price, null, await closedEarly(tx, sub, clock()));
+          const { updated, invoice, owed } = await startPaid(tx, sub, input.tier, interval);
+          return result(updated, 'NOW', price, invoice?.id ?? null, owed);
         }
         const upgrade = planRank(input.tier) > planRank(current);
         if (!upgrade) {
@@ -366,9 +369,9 @@ export function createBillingService(deps: BillingServiceDeps) {
         const prorationCents = sameInterval
           ? remainingShare(sub, newPrice - sub.amountCents)
           : Math.max(0, newPrice - remainingShare(sub, sub.amountCents));
-        if (input.preview) return result(sub, 'NOW', prorationCents, null);
         const now = clock();
         const owed = sameInterval ? [] : await closedEarly(tx, sub, now);
+        if (input.preview) return result(sub, 'NOW', prorationCents, null, owed);
         const upgraded = await repo.updateSubscription(
           sub.id,
           {
@@ -405,7 +408,7 @@ export function createBillingService(deps: BillingServiceDeps) {
           ],
           { paid: deps.provider === 'local' },
         );
-        return result(upgraded, 'NOW', prorationCents, invoice?.id ?? null);
+        return result(upgraded, 'NOW', prorationCents, invoice?.id ?? null, owed);
       });
     },
 

@@ -48,6 +48,7 @@ export function toPhoneNumberDto(row: PhoneNumberRow): PhoneNumber {
     monthlyCost: row.monthlyCost,
     purchasedAt: row.purchasedAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
+    graceEndsAt: row.graceEndsAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
