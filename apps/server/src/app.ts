@@ -7,10 +7,11 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { type Config, ConfigError } from './config/env.js';
+import type { Config } from './config/env.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingModule } from './modules/billing/index.js';
+import { createStripeProvider } from './providers/billing/stripe-provider.js';
 import { registerCallsModule } from './modules/calls/index.js';
 import { createContactDirectory, registerContactsModule } from './modules/contacts/index.js';
 import { createMediaService } from './modules/media/media.service.js';
@@ -90,13 +91,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   const https = config.publicUrl.startsWith('https://');
+  const stripe = config.billing.kind === 'stripe';
   await app.register(helmet, {
     // HSTS means nothing over plain HTTP, and would pin a local host to HTTPS.
     strictTransportSecurity: https,
     contentSecurityPolicy: {
       directives: {
         'img-src': ["'self'", 'data:', 'blob:'],
-        'connect-src': ["'self'", ...config.corsOrigins],
+        'connect-src': ["'self'", ...config.corsOrigins, ...(stripe ? ['https://api.stripe.com'] : [])],
+        // Stripe Elements: its script and the frames that hold the card fields (and 3-D Secure).
+        ...(stripe
+          ? {
+              'script-src': ["'self'", 'https://js.stripe.com'],
+              'frame-src': ['https://js.stripe.com', 'https://hooks.stripe.com'],
+            }
+          : {}),
         'media-src': ["'self'", 'blob:'],
         // Served over plain HTTP (local use), upgrading would break every asset.
         'upgrade-insecure-requests': https ? [] : null,
@@ -173,14 +182,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const jobs = createJobQueue({ db: deps.database.db, handlers: jobHandlers, clock, log: app.log });
   app.decorate('jobs', jobs);
   const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
-  if (config.billing.kind === 'stripe') {
-    // The Stripe adapter exists (providers/billing) but subscriptions do not go through it yet: refuse
-    // rather than run local billing while the operator believes customers are being charged.
-    throw new ConfigError('BILLING=stripe is not available yet: subscriptions are billed locally only (BILLING=local)');
-  }
+  const notifications = createNotificationsService({ db: deps.database.db });
   const billingModule = createBillingModule({
     db: deps.database.db,
     jobs,
+    notifications,
+    payments:
+      config.billing.kind === 'stripe'
+        ? {
+            provider: 'stripe',
+            port: createStripeProvider({
+              secretKey: config.billing.secretKey,
+              webhookSecret: config.billing.webhookSecret,
+              prices: config.billing.prices,
+              apiBaseUrl: config.billing.apiUrl,
+            }),
+            publishableKey: config.billing.publishableKey,
+          }
+        : { provider: 'local' },
+    webhooksPerMinute: config.webhooksPerMinute,
     vatRatePercent: config.invoicing.vatRatePercent,
     seller: config.invoicing.seller,
     publicUrl: config.publicUrl,
@@ -204,7 +224,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   sessions.isSessionActive = auth.isSessionActive;
 
-  const notifications = createNotificationsService({ db: deps.database.db });
   const numbers = await registerNumbersModule(app, {
     db: deps.database.db,
     carrier,

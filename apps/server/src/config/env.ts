@@ -126,6 +126,8 @@ const EnvSchema = z.object({
   STRIPE_PRICE_BUSINESS_ANNUAL: optionalString,
   STRIPE_PRICE_ENTERPRISE_MONTHLY: optionalString,
   STRIPE_PRICE_ENTERPRISE_ANNUAL: optionalString,
+  /** Where the Stripe SDK sends API calls instead of https://api.stripe.com: stripe-mock, or a test's local endpoint. */
+  STRIPE_API_URL: httpUrl,
   S3_BUCKET: optionalString,
   S3_ENDPOINT: httpUrl,
   S3_REGION: optionalString,
@@ -253,6 +255,7 @@ export type Config = Readonly<{
         publishableKey: string;
         /** The Stripe price of each paid plan and interval. */
         prices: Readonly<Record<PaidTier, Readonly<Record<BillingInterval, string>>>>;
+        apiUrl: string | undefined;
       }
   >;
   invoicing: Readonly<{
@@ -377,6 +380,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
               BUSINESS: stripePrices('BUSINESS'),
               ENTERPRISE: stripePrices('ENTERPRISE'),
             },
+            apiUrl: env.STRIPE_API_URL,
           }
         : { kind: 'local' },
     invoicing: {

@@ -165,6 +165,7 @@ export function invoiceJson(
     customer: 'cus_1',
     status: overrides.status === undefined ? 'paid' : overrides.status,
     amount_due: 4200,
+    total: 4200,
     amount_paid: overrides.amountPaid ?? 4200,
     currency: 'eur',
     // Stripe's invoice period looks back one period; the lines carry the billed one.

@@ -158,6 +158,7 @@ describe('invoice events', () => {
         customerId: 'cus_1',
         subscriptionId: 'sub_1',
         status: 'open',
+        totalCents: 4200,
         amountDueCents: 4200,
         amountPaidCents: 0,
         // From the lines: last period's overage and this period's plan, not Stripe's look-back invoice period.

@@ -1,7 +1,7 @@
-import { and, count, desc, eq, gte, lt, sql, sum } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, lt, or, sql, sum } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import { users } from '../auth/auth.table.js';
-import { invoiceCounters, invoices, subscriptions, usageRecords } from './billing.table.js';
+import { billingEvents, invoiceCounters, invoices, subscriptions, usageRecords } from './billing.table.js';
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;
@@ -22,6 +22,65 @@ export function createBillingRepository(db: Database) {
     async subscriptionById(id: string, tx: Database = db): Promise<SubscriptionRow | undefined> {
       const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id)).for('update');
       return row;
+    },
+
+    /** The subscription a provider's customer or subscription belongs to, locked for the change an event brings. */
+    async subscriptionOfProvider(
+      ids: { customerId: string; subscriptionId: string | null },
+      tx: Database,
+    ): Promise<SubscriptionRow | undefined> {
+      const [row] = await tx
+        .select()
+        .from(subscriptions)
+        .where(
+          ids.subscriptionId
+            ? or(
+                eq(subscriptions.stripeSubscriptionId, ids.subscriptionId),
+                eq(subscriptions.stripeCustomerId, ids.customerId),
+              )
+            : eq(subscriptions.stripeCustomerId, ids.customerId),
+        )
+        .limit(1)
+        .for('update');
+      return row;
+    },
+
+    /** Stores the user's provider customer unless one is there already; answers the one that is. */
+    async setCustomer(subscriptionId: string, customerId: string): Promise<string> {
+      await db
+        .update(subscriptions)
+        .set({ stripeCustomerId: customerId })
+        .where(and(eq(subscriptions.id, subscriptionId), isNull(subscriptions.stripeCustomerId)));
+      const [row] = await db
+        .select({ customerId: subscriptions.stripeCustomerId })
+        .from(subscriptions)
+        .where(eq(subscriptions.id, subscriptionId));
+      return row?.customerId ?? customerId;
+    },
+
+    async invoiceOfProvider(providerInvoiceId: string, tx: Database): Promise<InvoiceRow | undefined> {
+      const [row] = await tx
+        .select()
+        .from(invoices)
+        .where(eq(invoices.stripeInvoiceId, providerInvoiceId))
+        .limit(1)
+        .for('update');
+      return row;
+    },
+
+    async updateInvoice(id: string, changes: Partial<NewInvoice>, tx: Database): Promise<InvoiceRow> {
+      const [row] = await tx.update(invoices).set(changes).where(eq(invoices.id, id)).returning();
+      return row!;
+    },
+
+    /** Records a provider's event once: false when its id was seen before (a redelivery). */
+    async claimEvent(event: { id: string; type: string; occurredAt: Date }, tx: Database): Promise<boolean> {
+      const inserted = await tx
+        .insert(billingEvents)
+        .values(event)
+        .onConflictDoNothing({ target: billingEvents.id })
+        .returning({ id: billingEvents.id });
+      return inserted.length > 0;
     },
 
     /** A FREE subscription from `start`, unless the user has one (or does not exist): then undefined. */

@@ -10,8 +10,10 @@ import {
   PaymentMethod,
   PlanChange,
   PlansResponse,
+  SetupIntentResponse,
   SubscribeBody,
   Subscription,
+  SuccessResponse,
   UsageHistory,
   UsageHistoryQuery,
 } from '@commpro/contracts';
@@ -20,15 +22,24 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, validationError } from '../../platform/errors.js';
 import { caller } from '../../platform/http/authenticate.js';
+import { WebhookSignatureError } from '../../providers/billing/payment-provider.port.js';
 import type { BillingService } from './billing.service.js';
+import { fromProviderError } from './provider-plans.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const security = [{ bearerAuth: [] }];
 const tags = ['billing'];
 const InvoiceParams = z.object({ invoiceId: z.uuid() });
+const PaymentMethodParams = z.object({ id: z.string().min(1).max(255) });
 
-/** Plans (public), the caller's subscription, usage and invoices; local billing needs no payment method. */
-export async function billingRoutes(fastify: FastifyInstance, { service }: { service: BillingService }) {
+/**
+ * Plans (public), the caller's subscription, cards, usage and invoices, and
+ * the payment provider's webhook when there is one.
+ */
+export async function billingRoutes(
+  fastify: FastifyInstance,
+  { service, webhooksPerMinute }: { service: BillingService; webhooksPerMinute: number },
+) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.get(
@@ -113,28 +124,58 @@ export async function billingRoutes(fastify: FastifyInstance, { service }: { ser
       schema: {
         tags,
         security,
-        summary: 'Saved payment methods (none with local billing)',
+        summary: 'Saved cards (none with local billing)',
         response: { 200: z.array(PaymentMethod), ...errors },
       },
     },
-    async () => [],
+    async (request) => service.paymentMethods(caller(request).userId),
+  );
+
+  app.post(
+    '/payment-methods/setup-intent',
+    {
+      ...authed,
+      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        security,
+        summary: 'A secret for the card form (Stripe Elements), which saves the card with Stripe',
+        response: { 201: SetupIntentResponse, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.setupIntent(caller(request).userId)),
   );
 
   app.post(
     '/payment-methods',
     {
       ...authed,
+      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
       schema: {
         tags,
         security,
-        summary: 'Save a payment method (Stripe billing)',
+        summary: 'Save a card set up with the card form (the first card becomes the default)',
         body: AddPaymentMethodBody,
-        response: errors,
+        response: { 201: PaymentMethod, ...errors },
       },
     },
-    async () => {
-      throw new AppError('CONFLICT', 'Local billing takes no payment method: plan changes apply without payment');
+    async (request, reply) =>
+      reply.status(201).send(await service.addPaymentMethod(caller(request).userId, request.body)),
+  );
+
+  app.put(
+    '/payment-methods/:id/default',
+    {
+      ...authed,
+      schema: {
+        tags,
+        security,
+        summary: 'Charge renewals to this card',
+        params: PaymentMethodParams,
+        response: { 200: PaymentMethod, ...errors },
+      },
     },
+    async (request) => service.setDefaultPaymentMethod(caller(request).userId, request.params.id),
   );
 
   app.delete(
@@ -144,15 +185,52 @@ export async function billingRoutes(fastify: FastifyInstance, { service }: { ser
       schema: {
         tags,
         security,
-        summary: 'Remove a payment method',
-        params: z.object({ id: z.string().max(255) }),
-        response: errors,
+        summary: 'Remove a card',
+        params: PaymentMethodParams,
+        response: { 200: SuccessResponse, ...errors },
       },
     },
-    async () => {
-      throw new AppError('NOT_FOUND', 'Payment method not found');
+    async (request) => {
+      await service.removePaymentMethod(caller(request).userId, request.params.id);
+      return { success: true };
     },
   );
+
+  const webhook = service.providerWebhook;
+  if (webhook) {
+    await app.register(async (scoped) => {
+      // The signature is over the exact bytes Stripe sent: keep them, parse nothing.
+      scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+        done(null, body);
+      });
+      scoped.post(
+        '/webhooks/stripe',
+        {
+          config: { rateLimit: { max: webhooksPerMinute, timeWindow: 60_000 } },
+          schema: {
+            tags,
+            summary: 'Stripe events (signed with the Stripe-Signature header), each applied once',
+            response: { 200: z.object({ received: z.literal(true) }), 400: ErrorBody, 429: ErrorBody },
+          },
+        },
+        async (request) => {
+          const signature = request.headers['stripe-signature'];
+          if (!Buffer.isBuffer(request.body)) throw validationError('body', 'Send the event as application/json');
+          try {
+            await webhook(request.body, typeof signature === 'string' ? signature : undefined);
+          } catch (error) {
+            if (error instanceof WebhookSignatureError) {
+              throw new AppError('BAD_REQUEST', 'The Stripe signature is missing, wrong or too old', {
+                details: [{ field: 'stripe-signature', message: error.message, code: 'BAD_SIGNATURE' }],
+              });
+            }
+            throw fromProviderError(error);
+          }
+          return { received: true as const };
+        },
+      );
+    });
+  }
 
   app.get(
     '/invoices',

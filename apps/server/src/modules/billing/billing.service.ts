@@ -4,6 +4,7 @@ import {
   type InvoiceLine,
   type InvoiceList,
   type Invoice,
+  type PaymentMethod,
   PLAN_TIERS,
   PLANS,
   type Plan,
@@ -19,11 +20,15 @@ import { addMonths } from '../../platform/calendar.js';
 import type { Database } from '../../platform/db/client.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
+import type { PaidTier, PaymentProvider } from '../../providers/billing/payment-provider.port.js';
 import { users } from '../auth/auth.table.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 import { phoneNumbers } from '../numbers/numbers.table.js';
 import type { BillingRepository, SubscriptionRow } from './billing.repository.js';
 import { usageRecords } from './billing.table.js';
 import type { Buyer, Invoices } from './invoices.js';
+import { createProviderPlans } from './provider-plans.js';
+import { createProviderSync, type ProviderUsagePayload } from './provider-sync.js';
 
 export const ROLLOVER_JOB = 'billing.rollover';
 
@@ -79,23 +84,32 @@ function arrearsLines(usage: Map<string, { quantity: number; cents: number }>): 
 const planLabel = (tier: PlanTier, interval: BillingInterval) =>
   `CommPro ${tier.charAt(0)}${tier.slice(1).toLowerCase()} plan (${interval === 'ANNUAL' ? 'annual' : 'monthly'})`;
 
+/** Who takes payment: nobody (local billing), or a payment provider with the key the web's card form uses. */
+export type Payments = { provider: 'local' } | { provider: 'stripe'; port: PaymentProvider; publishableKey: string };
+
 export interface BillingServiceDeps {
   db: Database;
   repo: BillingRepository;
   invoices: Invoices;
   jobs: Pick<JobQueue, 'enqueue'>;
+  notifications: Pick<NotificationsService, 'notify'>;
   vatRatePercent: number;
-  provider: 'local' | 'stripe';
+  payments: Payments;
   clock: () => Date;
 }
 
+const LOCAL_ONLY = 'Local billing takes no payment method: plan changes apply without payment';
+
 /**
  * Plans, subscriptions, usage and invoices. Local billing: plan changes take
- * effect without payment and invoices are issued paid. Money is in integer
- * cents throughout; the one rounding is per invoice line.
+ * effect without payment and invoices are issued paid. With a payment
+ * provider, paid plans run on its subscriptions (provider-plans) and its
+ * invoices are recorded as they come (provider-sync); FREE stays ours. Money
+ * is in integer cents throughout; the one rounding is per invoice line.
  */
 export function createBillingService(deps: BillingServiceDeps) {
   const { db, repo, clock } = deps;
+  const localBilling = deps.payments.provider === 'local';
 
   async function scheduleRollover(sub: SubscriptionRow, tx: Database): Promise<void> {
     await deps.jobs.enqueue(
@@ -162,7 +176,7 @@ export function createBillingService(deps: BillingServiceDeps) {
             limitsDropAt: new Date(sub.pastDueAt.getTime() + PAST_DUE_GRACE_DAYS * DAY_MS).toISOString(),
           }
         : null,
-      provider: deps.provider,
+      provider: deps.payments.provider,
     };
   }
 
@@ -231,7 +245,7 @@ export function createBillingService(deps: BillingServiceDeps) {
         { kind: 'PLAN', description: planLabel(tier, interval), quantity: 1, unitPriceCents: amountCents, amountCents },
         ...owed,
       ],
-      { paid: deps.provider === 'local' },
+      { paid: localBilling },
     );
     return { updated, invoice, owed };
   }
@@ -243,55 +257,8 @@ export function createBillingService(deps: BillingServiceDeps) {
     return total > 0 ? Math.round((cents * left) / total) : 0;
   }
 
-  return {
-    ensure,
-
-    /** The plan in force and its period; other modules ask it before acting (inside their transaction). */
-    async currentPlan(userId: string, tx: Database = db): Promise<EffectivePlan> {
-      const sub = await ensure(userId, tx);
-      return {
-        ...PLANS[effectiveTier(sub, clock())],
-        subscriptionId: sub.id,
-        periodStart: sub.currentPeriodStart,
-        periodEnd: sub.currentPeriodEnd,
-      };
-    },
-
-    /** Pass the caller's transaction so the usage is written with the change it charges for, or not at all. */
-    async recordUsage(record: UsageRecord, tx: Database = db): Promise<void> {
-      // Periods are read by when usage happened, on the app's clock like everything else.
-      await tx.insert(usageRecords).values({ createdAt: clock(), ...record });
-    },
-
-    plans(): PlansResponse {
-      return {
-        currency: 'EUR',
-        vatRatePercent: deps.vatRatePercent,
-        payments: { provider: 'local' },
-        plans: PLAN_TIERS.map((tier) => {
-          const plan = PLANS[tier];
-          return {
-            tier,
-            monthlyPriceCents: plan.monthlyPriceCents,
-            annualMonthlyPriceCents: plan.annualMonthlyPriceCents,
-            annualPriceCents: plan.annualMonthlyPriceCents * 12,
-            limits: {
-              phoneNumbers: plan.includedNumbers,
-              smsSent: plan.smsPerMonth,
-              mmsSent: plan.mmsPerMonth,
-              callMinutes: plan.minutesPerMonth,
-            },
-            extraNumberPriceCents: plan.extraNumberPriceCents,
-            overageMillicents: plan.overageMillicents,
-          };
-        }),
-      };
-    },
-
-    async subscription(userId: string): Promise<Subscription> {
-      return toDto(await ensure(userId));
-    },
-
+  /** Local billing: plan changes apply at once without payment, invoices issued paid. */
+  const local = {
     async subscribe(userId: string, input: { tier: PlanTier; interval: BillingInterval }): Promise<Subscription> {
       return db.transaction(async (tx) => {
         await repo.lockUser(userId, tx);
@@ -406,7 +373,7 @@ export function createBillingService(deps: BillingServiceDeps) {
             },
             ...owed,
           ],
-          { paid: deps.provider === 'local' },
+          { paid: localBilling },
         );
         return result(upgraded, 'NOW', prorationCents, invoice?.id ?? null, owed);
       });
@@ -449,7 +416,7 @@ export function createBillingService(deps: BillingServiceDeps) {
           { start: sub.currentPeriodStart, end: now },
           owed,
           {
-            paid: deps.provider === 'local',
+            paid: localBilling,
           },
         );
         return toDto(ended);
@@ -466,12 +433,159 @@ export function createBillingService(deps: BillingServiceDeps) {
         return toDto(await repo.updateSubscription(sub.id, { cancelAtPeriodEnd: false, cancelledAt: null }, tx));
       });
     },
+  };
+
+  const provider = deps.payments.provider === 'stripe' ? providerSide(deps.payments.port) : null;
+
+  /** The provider's side, lent the same plan rules as local billing. */
+  function providerSide(port: PaymentProvider) {
+    const sync = createProviderSync({
+      db,
+      repo,
+      invoices: deps.invoices,
+      payments: port,
+      notifications: deps.notifications,
+      jobs: deps.jobs,
+      clock,
+      core: {
+        priceOf,
+        freePeriodFrom: (start) => ({
+          currentPeriodStart: start,
+          currentPeriodEnd: periodEndOf(start, 'MONTHLY'),
+          billingAnchorDay: start.getUTCDate(),
+        }),
+        scheduleRollover,
+        buyerOf,
+        arrears: async (userId, from, to) => arrearsLines(await repo.usageBetween(userId, from, to)),
+        graceDays: PAST_DUE_GRACE_DAYS,
+      },
+    });
+    const plans = createProviderPlans({
+      db,
+      repo,
+      payments: port,
+      sync,
+      clock,
+      core: {
+        ensure,
+        toDto,
+        assertFits,
+        effectiveTier: (sub) => effectiveTier(sub, clock()),
+        buyerOf,
+        preview: async (userId, input) => {
+          const { subscription: _, ...estimate } = await local.changePlan(userId, { ...input, preview: true });
+          return estimate;
+        },
+      },
+    });
+    return { sync, plans };
+  }
+
+  /** Payment methods exist only with a provider: local billing has none to show and takes none. */
+  function withProvider() {
+    if (!provider) throw new AppError('CONFLICT', LOCAL_ONLY);
+    return provider;
+  }
+
+  return {
+    ensure,
+
+    /** The plan in force and its period; other modules ask it before acting (inside their transaction). */
+    async currentPlan(userId: string, tx: Database = db): Promise<EffectivePlan> {
+      const sub = await ensure(userId, tx);
+      return {
+        ...PLANS[effectiveTier(sub, clock())],
+        subscriptionId: sub.id,
+        periodStart: sub.currentPeriodStart,
+        periodEnd: sub.currentPeriodEnd,
+      };
+    },
+
+    /** Pass the caller's transaction so the usage is written with the change it charges for, or not at all. */
+    async recordUsage(record: UsageRecord, tx: Database = db): Promise<void> {
+      // Periods are read by when usage happened, on the app's clock like everything else.
+      await tx.insert(usageRecords).values({ createdAt: clock(), ...record });
+    },
+
+    plans(): PlansResponse {
+      return {
+        currency: 'EUR',
+        vatRatePercent: deps.vatRatePercent,
+        payments:
+          deps.payments.provider === 'stripe'
+            ? { provider: 'stripe', stripePublishableKey: deps.payments.publishableKey }
+            : { provider: 'local' },
+        plans: PLAN_TIERS.map((tier) => {
+          const plan = PLANS[tier];
+          return {
+            tier,
+            monthlyPriceCents: plan.monthlyPriceCents,
+            annualMonthlyPriceCents: plan.annualMonthlyPriceCents,
+            annualPriceCents: plan.annualMonthlyPriceCents * 12,
+            limits: {
+              phoneNumbers: plan.includedNumbers,
+              smsSent: plan.smsPerMonth,
+              mmsSent: plan.mmsPerMonth,
+              callMinutes: plan.minutesPerMonth,
+            },
+            extraNumberPriceCents: plan.extraNumberPriceCents,
+            overageMillicents: plan.overageMillicents,
+          };
+        }),
+      };
+    },
+
+    async subscription(userId: string): Promise<Subscription> {
+      return toDto(await ensure(userId));
+    },
+
+    subscribe: (
+      userId: string,
+      input: { tier: PaidTier; interval: BillingInterval; paymentMethodId?: string | undefined },
+    ) => (provider ? provider.plans.subscribe(userId, input) : local.subscribe(userId, input)),
+
+    changePlan: (
+      userId: string,
+      input: { tier: PlanTier; interval?: BillingInterval | undefined; preview: boolean },
+    ) => (provider ? provider.plans.changePlan(userId, input) : local.changePlan(userId, input)),
+
+    cancel: (userId: string, atPeriodEnd: boolean) =>
+      provider ? provider.plans.cancel(userId, atPeriodEnd) : local.cancel(userId, atPeriodEnd),
+
+    reactivate: (userId: string) => (provider ? provider.plans.reactivate(userId) : local.reactivate(userId)),
+
+    paymentMethods: async (userId: string): Promise<PaymentMethod[]> =>
+      provider ? provider.plans.paymentMethods(userId) : [],
+
+    setupIntent: (userId: string) => withProvider().plans.setupIntent(userId),
+
+    addPaymentMethod: (userId: string, input: { paymentMethodId: string; setAsDefault: boolean }) =>
+      withProvider().plans.addPaymentMethod(userId, input),
+
+    setDefaultPaymentMethod: (userId: string, paymentMethodId: string) => {
+      if (!provider) throw new AppError('NOT_FOUND', 'Payment method not found');
+      return provider.plans.setDefaultPaymentMethod(userId, paymentMethodId);
+    },
+
+    removePaymentMethod: async (userId: string, paymentMethodId: string) => {
+      if (!provider) throw new AppError('NOT_FOUND', 'Payment method not found');
+      await provider.plans.removePaymentMethod(userId, paymentMethodId);
+    },
+
+    /** Null without a provider: there is no webhook to take. */
+    providerWebhook: provider ? provider.plans.webhook : null,
+
+    /** The job that reports a closed period's usage to the provider. */
+    reportProviderUsage: (payload: ProviderUsagePayload) => withProvider().sync.runUsageReport(payload),
 
     /** An operator's change: the plan at once, without payment or invoice (local billing). */
     async setPlan(userId: string, tier: PlanTier): Promise<boolean> {
       try {
         await db.transaction(async (tx) => {
           const sub = await ensure(userId, tx);
+          if (sub.stripeSubscriptionId) {
+            throw new AppError('CONFLICT', 'This plan is paid by card through Stripe; change it there or by the user');
+          }
           await repo.updateSubscription(
             sub.id,
             {
@@ -500,7 +614,8 @@ export function createBillingService(deps: BillingServiceDeps) {
     async rollover(subscriptionId: string, periodEnd: Date): Promise<void> {
       await db.transaction(async (tx) => {
         const sub = await repo.subscriptionById(subscriptionId, tx);
-        if (!sub || sub.currentPeriodEnd.getTime() !== periodEnd.getTime()) return;
+        // A plan paid through the provider renews there; its webhooks move the period.
+        if (!sub || sub.stripeSubscriptionId || sub.currentPeriodEnd.getTime() !== periodEnd.getTime()) return;
         const tier: PlanTier = sub.cancelAtPeriodEnd ? 'FREE' : (sub.scheduledTier ?? sub.tier);
         const interval: BillingInterval = tier === 'FREE' ? 'MONTHLY' : (sub.scheduledInterval ?? sub.interval);
         const usage = await repo.usageBetween(sub.userId, sub.currentPeriodStart, sub.currentPeriodEnd, tx);
@@ -538,7 +653,7 @@ export function createBillingService(deps: BillingServiceDeps) {
           await buyerOf(sub.userId, tx),
           { start: sub.currentPeriodStart, end: next.currentPeriodEnd },
           lines,
-          { paid: deps.provider === 'local' },
+          { paid: localBilling },
         );
       });
     },

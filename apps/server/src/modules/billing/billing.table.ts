@@ -57,6 +57,11 @@ export const subscriptions = pgTable(
     stripeCustomerId: varchar({ length: 100 }).unique(),
     stripeSubscriptionId: varchar({ length: 100 }).unique(),
     stripePriceId: varchar({ length: 100 }),
+    /**
+     * When the provider's state was last read into this row (an SDK answer, a
+     * webhook's event time): an event older than this is stale and changes nothing.
+     */
+    providerSyncedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true })
       .notNull()
@@ -145,3 +150,12 @@ export const usageRecords = pgTable(
       .where(sql`${t.callId} is not null`),
   ],
 );
+
+/** Every provider webhook event acted on, by the provider's event id: a redelivery finds its id here and changes nothing. */
+export const billingEvents = pgTable('billing_events', {
+  id: varchar({ length: 255 }).primaryKey(),
+  type: varchar({ length: 100 }).notNull(),
+  /** When the provider says the event happened. */
+  occurredAt: timestamp({ withTimezone: true }).notNull(),
+  processedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});

@@ -3,13 +3,19 @@ import type { Database } from '../../platform/db/client.js';
 import type { JobHandler, JobQueue } from '../../platform/jobs/job-queue.js';
 import { createBillingRepository } from './billing.repository.js';
 import { billingRoutes } from './billing.routes.js';
-import { createBillingService, ROLLOVER_JOB } from './billing.service.js';
+import { createBillingService, type Payments, ROLLOVER_JOB } from './billing.service.js';
 import { createInvoices, type Seller } from './invoices.js';
+import { PROVIDER_USAGE_JOB, ProviderUsagePayload } from './provider-sync.js';
 import { createQuota } from './quota.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 
 export interface BillingModuleDeps {
   db: Database;
   jobs: Pick<JobQueue, 'enqueue'>;
+  notifications: Pick<NotificationsService, 'notify'>;
+  payments: Payments;
+  /** Provider webhooks per IP per minute. */
+  webhooksPerMinute: number;
   vatRatePercent: number;
   seller: Seller;
   publicUrl: string;
@@ -35,19 +41,22 @@ export function createBillingModule(deps: BillingModuleDeps) {
     repo,
     invoices,
     jobs: deps.jobs,
+    notifications: deps.notifications,
     vatRatePercent: deps.vatRatePercent,
-    provider: 'local',
+    payments: deps.payments,
     clock: deps.clock,
   });
   const quota = createQuota({ billing: service, repo });
   const jobHandlers: Record<string, JobHandler> = {
     [ROLLOVER_JOB]: (payload) => service.rollover(String(payload.subscriptionId), new Date(String(payload.periodEnd))),
+    [PROVIDER_USAGE_JOB]: (payload) => service.reportProviderUsage(ProviderUsagePayload.parse(payload)),
   };
   return {
     service,
     quota,
     jobHandlers,
-    registerRoutes: (app: FastifyInstance) => app.register(billingRoutes, { prefix: '/api/billing', service }),
+    registerRoutes: (app: FastifyInstance) =>
+      app.register(billingRoutes, { prefix: '/api/billing', service, webhooksPerMinute: deps.webhooksPerMinute }),
   };
 }
 

@@ -25,6 +25,8 @@ export interface ProviderInvoice {
   customerId: string;
   subscriptionId: string | null;
   status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+  /** Lines plus taxes, before any customer credit. */
+  totalCents: number;
   amountDueCents: number;
   amountPaidCents: number;
   /** The service period the invoice's lines cover. */
@@ -102,6 +104,12 @@ export interface PaymentProvider {
     idempotencyKey: string;
   }): Promise<PaymentMethod>;
   /** NOT_FOUND when the payment method is not this customer's. */
+  setDefaultPaymentMethod(input: {
+    customerId: string;
+    paymentMethodId: string;
+    idempotencyKey: string;
+  }): Promise<PaymentMethod>;
+  /** NOT_FOUND when the payment method is not this customer's. */
   detachPaymentMethod(input: { customerId: string; paymentMethodId: string; idempotencyKey: string }): Promise<void>;
   /** Charges the first period now; a refused payment throws CARD_DECLINED and leaves no subscription behind. */
   startSubscription(input: {
@@ -142,6 +150,15 @@ export interface PaymentProvider {
     subscriptionId: string;
     description: string;
     amountCents: number;
+    idempotencyKey: string;
+  }): Promise<void>;
+  /**
+   * Invoices `lines` on their own now and charges the default payment method:
+   * what a subscription that has ended (or is ending now) still owes.
+   */
+  billNow(input: {
+    customerId: string;
+    lines: { description: string; amountCents: number }[];
     idempotencyKey: string;
   }): Promise<void>;
   /** Checks the signature on the raw body; throws WebhookSignatureError on a bad, missing or old one. */

@@ -173,6 +173,7 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
       customerId: idOf(invoice.customer),
       subscriptionId: subscription ? idOf(subscription) : null,
       status: status as ProviderInvoice['status'],
+      totalCents: invoice.total,
       amountDueCents: invoice.amount_due,
       amountPaidCents: invoice.amount_paid,
       periodStart: fromUnix(periodStart),
@@ -202,6 +203,15 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
     const found = await stripe.customers.retrieve(customerId);
     if (found.deleted) throw new BillingProviderError('NOT_FOUND', 'This Stripe customer was deleted');
     return found;
+  }
+
+  async function ownedPaymentMethod(customerId: string, paymentMethodId: string): Promise<Stripe.PaymentMethod> {
+    const pm = await stripe.paymentMethods.retrieve(paymentMethodId);
+    // Someone else's card answers as a missing one: which cards exist is not this customer's business.
+    if (!pm.customer || idOf(pm.customer) !== customerId) {
+      throw new BillingProviderError('NOT_FOUND', 'This customer has no such payment method');
+    }
+    return pm;
   }
 
   const defaultPaymentMethodOf = (c: Stripe.Customer) => {
@@ -303,13 +313,20 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
         return toPaymentMethod(pm, defaultPaymentMethodOf(owner));
       }),
 
+    setDefaultPaymentMethod: ({ customerId, paymentMethodId, idempotencyKey }) =>
+      call(async () => {
+        const pm = await ownedPaymentMethod(customerId, paymentMethodId);
+        const owner = await stripe.customers.update(
+          customerId,
+          { invoice_settings: { default_payment_method: paymentMethodId } },
+          { idempotencyKey },
+        );
+        return toPaymentMethod(pm, defaultPaymentMethodOf(owner));
+      }),
+
     detachPaymentMethod: ({ customerId, paymentMethodId, idempotencyKey }) =>
       call(async () => {
-        const pm = await stripe.paymentMethods.retrieve(paymentMethodId);
-        // Someone else's card answers as a missing one: which cards exist is not this customer's business.
-        if (!pm.customer || idOf(pm.customer) !== customerId) {
-          throw new BillingProviderError('NOT_FOUND', 'This customer has no such payment method');
-        }
+        await ownedPaymentMethod(customerId, paymentMethodId);
         await stripe.paymentMethods.detach(paymentMethodId, {}, { idempotencyKey });
       }),
 
@@ -391,6 +408,38 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
             description,
           },
           { idempotencyKey },
+        );
+      }),
+
+    billNow: ({ customerId, lines, idempotencyKey }) =>
+      call(async () => {
+        const invoice = await stripe.invoices.create(
+          {
+            customer: customerId,
+            currency: CURRENCY,
+            collection_method: 'charge_automatically',
+            // Only the lines below: nothing else pending on the customer slips in.
+            pending_invoice_items_behavior: 'exclude',
+            auto_advance: true,
+          },
+          { idempotencyKey: `${idempotencyKey}:invoice` },
+        );
+        for (const [index, line] of lines.entries()) {
+          await stripe.invoiceItems.create(
+            {
+              customer: customerId,
+              invoice: invoice.id,
+              amount: line.amountCents,
+              currency: CURRENCY,
+              description: line.description,
+            },
+            { idempotencyKey: `${idempotencyKey}:line:${index}` },
+          );
+        }
+        await stripe.invoices.finalizeInvoice(
+          invoice.id,
+          { auto_advance: true },
+          { idempotencyKey: `${idempotencyKey}:finalize` },
         );
       }),
 
