@@ -9,3 +9,4 @@ export * from './plans.js';
 export * from './billing.js';
 export * from './realtime.js';
 export * from './sms-segments.js';
+export * from './notifications.js';

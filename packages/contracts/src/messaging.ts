@@ -36,6 +36,12 @@ export const SendMessageBody = z
     to: PhoneNumberInput,
     body: z.string().max(1600).optional(),
     mediaUrls: z.array(z.url()).max(10).optional(),
+    /**
+     * The app's own id for this message (a UUID it makes when the message is
+     * written). Sent again — a retry, an outbox replaying after being offline —
+     * it answers the message already sent instead of sending twice.
+     */
+    clientMessageId: z.uuid().optional(),
   })
   .refine((m) => (m.body?.trim().length ?? 0) > 0 || (m.mediaUrls?.length ?? 0) > 0, {
     error: 'Write a message or attach an image',

@@ -4,6 +4,7 @@
  */
 import type { Call, CallAck, CallSignal } from './calls.js';
 import type { Message, MessageStatus } from './messaging.js';
+import type { Notification } from './notifications.js';
 
 export interface ServerToClientEvents {
   'session:revoked': (payload: { sessionId: string }) => void;
@@ -30,6 +31,8 @@ export interface ServerToClientEvents {
   'call:ended': (payload: { call: Call }) => void;
   /** The other app's SDP or ICE candidate, for the app holding this call. */
   'call:signal': (signal: CallSignal) => void;
+  /** A new notification for the centre and the bell's badge. */
+  'notification:new': (notification: Notification) => void;
 }
 
 type Acknowledged<T> = (payload: T, ack: (result: CallAck) => void) => void;

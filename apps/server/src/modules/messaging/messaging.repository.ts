@@ -23,6 +23,15 @@ export function createMessagingRepository(db: Database) {
       return row!;
     },
 
+    async findByClientId(userId: string, clientMessageId: string, tx: Database = db): Promise<MessageRow | undefined> {
+      const [row] = await tx
+        .select()
+        .from(messages)
+        .where(and(eq(messages.userId, userId), eq(messages.clientMessageId, clientMessageId)))
+        .limit(1);
+      return row;
+    },
+
     /** Undefined when a message with this carrier id exists: a retried webhook. */
     async insertInbound(values: NewMessage, tx: Database = db): Promise<MessageRow | undefined> {
       const [row] = await tx

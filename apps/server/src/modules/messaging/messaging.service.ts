@@ -180,6 +180,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
      * one transaction; the worker hands it to the carrier.
      */
     async send(userId: string, input: SendMessageBody): Promise<Message> {
+      if (input.clientMessageId) {
+        const sent = await repo.findByClientId(userId, input.clientMessageId);
+        if (sent) return toDto(sent);
+      }
       const from = parse(input.from, 'from');
       const to = parse(input.to, 'to');
       if (from === to) throw validationError('to', 'Choose a recipient other than your own number', 'SAME_NUMBER');
@@ -200,10 +204,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const now = clock();
 
       const row = await db.transaction(async (tx) => {
+        if (input.clientMessageId) {
+          // Under the user's lock: a repeat racing this send waits for it, then finds it and charges nothing.
+          await tx.execute(sql`select id from users where id = ${userId} for update`);
+          const repeated = await repo.findByClientId(userId, input.clientMessageId, tx);
+          if (repeated) return { row: repeated, created: false };
+        }
         const cost = await chargeAllowance(tx, userId, isMms ? 'MMS_SENT' : 'SMS_SENT', isMms ? 1 : counted.segments);
         const inserted = await repo.insert(
           {
             userId,
+            clientMessageId: input.clientMessageId ?? null,
             contactId: await deps.contacts.idFor(userId, to, tx),
             conversationId: conversationIdOf(userId, from, to),
             fromNumber: from,
@@ -224,10 +235,11 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         );
         // In the same transaction: a message is never stored without the job that sends it.
         await deps.jobs.enqueue(SEND_JOB, { messageId: inserted.id }, { dedupeKey: `${SEND_JOB}:${inserted.id}` }, tx);
-        return inserted;
+        return { row: inserted, created: true };
       });
+      if (!row.created) return toDto(row.row);
       deps.jobs.wake();
-      const dto = await toDto(row);
+      const dto = await toDto(row.row);
       deps.realtime.emitToUser(userId, 'message:new', dto);
       return dto;
     },
@@ -331,7 +343,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
               type: 'MESSAGE_RECEIVED',
               // The title names the sender; the body stays out of the notification row (it is not encrypted).
               title: `New message from ${from}`,
-              data: { messageId: inserted.id, conversationId: inserted.conversationId, from },
+              data: { messageId: inserted.id, conversationId: inserted.conversationId, from, to },
             },
             tx,
           );

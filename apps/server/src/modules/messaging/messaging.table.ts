@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.table.js';
 import { contacts } from '../contacts/contacts.table.js';
 
@@ -42,6 +54,8 @@ export const messages = pgTable(
     encoding: varchar({ length: 8 }),
     /** The carrier's id (the seed's twilio_message_sid): the idempotency key of its webhooks. */
     carrierMessageId: varchar({ length: 100 }).unique(),
+    /** The sending app's id for the message: a send repeated with it is answered, not sent again. */
+    clientMessageId: uuid(),
     status: messageStatus().notNull(),
     /** [{ status, at }] in order: the timeline a person sees. */
     statusHistory: jsonb()
@@ -66,6 +80,9 @@ export const messages = pgTable(
   (t) => [
     index('messages_user_conversation_idx').on(t.userId, t.conversationId, t.createdAt),
     index('messages_user_created_idx').on(t.userId, t.createdAt),
+    uniqueIndex('messages_user_client_id_idx')
+      .on(t.userId, t.clientMessageId)
+      .where(sql`${t.clientMessageId} is not null`),
     index('messages_contact_id_idx').on(t.contactId),
     index('messages_from_number_idx').on(t.fromNumber),
     index('messages_to_number_idx').on(t.toNumber),
