@@ -674,7 +674,12 @@ export function createCallsService(deps: CallsServiceDeps) {
           {
             type: 'VOICEMAIL',
             title: `Voicemail from ${leg.fromNumber}`,
-            data: { callId: leg.id, from: leg.fromNumber, durationSeconds: Number(params.RecordingDuration) || 0 },
+            data: {
+              callId: leg.id,
+              from: leg.fromNumber,
+              to: leg.toNumber,
+              durationSeconds: Number(params.RecordingDuration) || 0,
+            },
           },
           tx,
         );

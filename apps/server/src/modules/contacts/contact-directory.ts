@@ -18,6 +18,21 @@ export function createContactDirectory(db: Database) {
       return row?.id ?? null;
     },
 
+    /** The name of the user's contact with this number, if there is one. */
+    async nameFor(userId: string, phoneNumber: string, tx: Database = db): Promise<string | null> {
+      const [row] = await tx
+        .select({
+          firstName: contacts.firstName,
+          lastName: contacts.lastName,
+          company: contacts.company,
+          phoneNumber: contacts.phoneNumber,
+        })
+        .from(contacts)
+        .where(and(eq(contacts.userId, userId), eq(contacts.phoneNumber, phoneNumber)))
+        .limit(1);
+      return row ? contactDisplayName(row) : null;
+    },
+
     /** Names for contact ids, by id; ids that are not the user's are left out. */
     async refsFor(userId: string, ids: readonly string[]): Promise<Map<string, ContactRef>> {
       const unique = [...new Set(ids)];

@@ -4,8 +4,11 @@ import { safeEqual } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { bearerToken } from './authenticate.js';
 
-/** Request counts and latency by route pattern (never the raw URL, which carries ids). */
-export function registerMetrics(app: FastifyInstance, options: { token: string | undefined }): void {
+/**
+ * Request counts and latency by route pattern (never the raw URL, which carries
+ * ids). Answers the registry, where modules add their own metrics.
+ */
+export function registerMetrics(app: FastifyInstance, options: { token: string | undefined }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status_code'] as const;
@@ -40,4 +43,5 @@ export function registerMetrics(app: FastifyInstance, options: { token: string |
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+  return registry;
 }
