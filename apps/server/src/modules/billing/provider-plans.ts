@@ -103,6 +103,12 @@ export function createProviderPlans(deps: {
   const mirrorNow = (tx: Database, sub: SubscriptionRow, answer: ProviderSubscription) =>
     sync.mirror(tx, sub, answer, deps.clock());
 
+  /** The provider dropped the change waiting for the period's end (an upgrade, a cancellation): so do we. */
+  const withoutScheduledChange = (tx: Database, sub: SubscriptionRow) =>
+    sub.scheduledTier || sub.scheduledInterval
+      ? repo.updateSubscription(sub.id, { scheduledTier: null, scheduledInterval: null }, tx)
+      : sub;
+
   /** The provider subscription a paid plan runs on; an operator's plan (set without payment) has none. */
   function followed(sub: SubscriptionRow): string {
     if (!sub.stripeSubscriptionId) {
@@ -190,14 +196,14 @@ export function createProviderPlans(deps: {
           const answer = await provider(() =>
             payments.changePlan({ subscriptionId, tier, interval, when: 'now', idempotencyKey: key('upgrade', sub) }),
           );
-          return result(await mirrorNow(tx, sub, answer));
+          return result(await withoutScheduledChange(tx, await mirrorNow(tx, sub, answer)));
         }
         await core.assertFits(userId, input.tier, tx);
         if (input.tier === 'FREE') {
           const answer = await provider(() =>
             payments.cancel({ subscriptionId, atPeriodEnd: true, idempotencyKey: key('downgrade', sub) }),
           );
-          return result(await mirrorNow(tx, sub, answer));
+          return result(await withoutScheduledChange(tx, await mirrorNow(tx, sub, answer)));
         }
         const tier = input.tier;
         const answer = await provider(() =>
@@ -224,7 +230,7 @@ export function createProviderPlans(deps: {
         const answer = await provider(() =>
           payments.cancel({ subscriptionId, atPeriodEnd, idempotencyKey: key('cancel', sub) }),
         );
-        return core.toDto(await mirrorNow(tx, sub, answer));
+        return core.toDto(await withoutScheduledChange(tx, await mirrorNow(tx, sub, answer)));
       });
     },
 
