@@ -117,6 +117,13 @@ export function createProviderPlans(deps: {
     return sub.stripeSubscriptionId;
   }
 
+  /**
+   * The plan the user pays for: the provider subscription's while there is
+   * one — unpaid beyond the grace its limits are FREE's, but it still runs and
+   * bills — else the plan in force.
+   */
+  const paidPlan = (sub: SubscriptionRow): PlanTier => (sub.stripeSubscriptionId ? sub.tier : core.effectiveTier(sub));
+
   async function hasDefaultCard(customerId: string): Promise<boolean> {
     const methods = await provider(() => payments.listPaymentMethods(customerId));
     return methods.some((m) => m.isDefault);
@@ -128,7 +135,7 @@ export function createProviderPlans(deps: {
   ): Promise<Subscription> {
     const customerId = await customerOf(userId);
     return locked(userId, async (tx, sub) => {
-      if (core.effectiveTier(sub) !== 'FREE') {
+      if (paidPlan(sub) !== 'FREE') {
         throw new AppError('CONFLICT', `You are already on ${sub.tier}; change plan instead`, {
           details: [{ field: 'tier', message: 'Change plan instead', code: 'ALREADY_SUBSCRIBED' }],
         });
@@ -169,7 +176,7 @@ export function createProviderPlans(deps: {
       // Estimated by the same rules as local billing; the provider's own invoice follows by webhook.
       const estimate = await core.preview(userId, input);
       if (input.preview) return { ...estimate, subscription: core.toDto(await core.ensure(userId)) };
-      const current = core.effectiveTier(await core.ensure(userId));
+      const current = paidPlan(await core.ensure(userId));
       if (current === 'FREE' && input.tier !== 'FREE') {
         const subscription = await subscribe(userId, { tier: input.tier, interval: input.interval ?? 'MONTHLY' });
         return { ...estimate, subscription, invoiceId: null };
@@ -224,7 +231,7 @@ export function createProviderPlans(deps: {
 
     async cancel(userId: string, atPeriodEnd: boolean): Promise<Subscription> {
       return locked(userId, async (tx, sub) => {
-        if (core.effectiveTier(sub) === 'FREE') throw new AppError('CONFLICT', 'There is no paid plan to cancel');
+        if (paidPlan(sub) === 'FREE') throw new AppError('CONFLICT', 'There is no paid plan to cancel');
         const subscriptionId = followed(sub);
         if (!atPeriodEnd) await core.assertFits(userId, 'FREE', tx);
         const answer = await provider(() =>
