@@ -298,11 +298,23 @@ export function createProviderPlans(deps: {
       const customerId = sub.stripeCustomerId;
       if (!customerId) throw new AppError('NOT_FOUND', 'Payment method not found');
       const methods = await provider(() => payments.listPaymentMethods(customerId));
-      if (!methods.some((m) => m.id === paymentMethodId)) throw new AppError('NOT_FOUND', 'Payment method not found');
+      const removed = methods.find((m) => m.id === paymentMethodId);
+      if (!removed) throw new AppError('NOT_FOUND', 'Payment method not found');
       if (methods.length === 1 && sub.stripeSubscriptionId && !sub.cancelAtPeriodEnd) {
         throw new AppError('CONFLICT', 'Your plan renews with this card: add another card before removing it', {
           details: [{ field: 'id', message: 'Add another card first', code: 'LAST_PAYMENT_METHOD' }],
         });
+      }
+      // Stripe does not pick another default: renewals would find no card to charge.
+      const next = removed.isDefault ? methods.find((m) => m.id !== paymentMethodId) : undefined;
+      if (next) {
+        await provider(() =>
+          payments.setDefaultPaymentMethod({
+            customerId,
+            paymentMethodId: next.id,
+            idempotencyKey: key('default-card', sub),
+          }),
+        );
       }
       await provider(() =>
         payments.detachPaymentMethod({ customerId, paymentMethodId, idempotencyKey: key('remove-card', sub) }),
