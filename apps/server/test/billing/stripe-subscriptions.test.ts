@@ -329,6 +329,28 @@ describe('subscribing', () => {
     expect((await subscribeRequest(t, user, { tier: 'STARTER' })).statusCode).toBe(201);
   });
 
+  it('the FREE period it ends owes its number: reported to Stripe for the new subscription’s next invoice', async () => {
+    const holder = await cardholder(t);
+    await buyNumber(t, holder.user.accessToken);
+    const user = await advance(t, holder.user, 3 * DAY_MS);
+    const res = await subscribeRequest(t, user, { tier: 'STARTER' });
+    expect(res.statusCode, res.body).toBe(201);
+    const stripeSubscriptionId = (await subscriptionRowOf(t, user.id))!.stripeSubscriptionId!;
+    const [job] = await providerUsageJobsOf(t, user.id);
+    expect(job?.payload).toMatchObject({
+      customerId: holder.customerId,
+      providerSubscriptionId: stripeSubscriptionId,
+      from: START,
+      to: t.clock.now.toISOString(),
+    });
+    await runDueJobs(t);
+    const items = t.stripe.invoiceItems.filter((i) => i.customer === holder.customerId);
+    expect(items.map((i) => [i.subscription, i.description, i.amount])).toEqual([
+      [stripeSubscriptionId, 'Phone numbers', 500],
+    ]);
+    expect(items[0]!.invoice).toBeNull();
+  });
+
   it('already on a paid plan: 409 ALREADY_SUBSCRIBED, no second Stripe subscription', async () => {
     const { user, customerId } = await stripeSubscriber(t, 'STARTER');
     const res = expectError(await subscribeRequest(t, user, { tier: 'BUSINESS' }), 409, 'CONFLICT');
