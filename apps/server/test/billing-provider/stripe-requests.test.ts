@@ -130,6 +130,34 @@ describe('customers and cards', () => {
     expect(calls()).toEqual(['POST /v1/payment_methods/pm_1/attach', 'GET /v1/customers/cus_1']);
   });
 
+  it("makes the customer's own card the default, under the caller's key, and says it is", async () => {
+    routes['GET /v1/payment_methods/pm_2'] = { body: cardJson('pm_2', 'cus_1', '0005') };
+    routes['POST /v1/customers/cus_1'] = { body: customerJson('cus_1', 'pm_2') };
+    const card = await provider.setDefaultPaymentMethod({
+      customerId: 'cus_1',
+      paymentMethodId: 'pm_2',
+      idempotencyKey: 'k-default',
+    });
+    expect(card).toEqual({ id: 'pm_2', brand: 'visa', last4: '0005', expMonth: 12, expYear: 2030, isDefault: true });
+    expect(calls()).toEqual(['GET /v1/payment_methods/pm_2', 'POST /v1/customers/cus_1']);
+    const update = request('POST', '/v1/customers/cus_1');
+    expect(update.params).toEqual({ 'invoice_settings[default_payment_method]': 'pm_2' });
+    expect(update.idempotencyKey).toBe('k-default');
+  });
+
+  it.each([
+    ['another customer', 'cus_other'],
+    ['no customer', null],
+  ])('refuses, as NOT_FOUND, to make default a card that belongs to %s, and changes nothing', async (_, owner) => {
+    routes['GET /v1/payment_methods/pm_2'] = { body: cardJson('pm_2', owner) };
+    const error = await provider
+      .setDefaultPaymentMethod({ customerId: 'cus_1', paymentMethodId: 'pm_2', idempotencyKey: 'k-default' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BillingProviderError);
+    expect((error as BillingProviderError).reason).toBe('NOT_FOUND');
+    expect(calls()).toEqual(['GET /v1/payment_methods/pm_2']);
+  });
+
   it("detaches the customer's own card", async () => {
     routes['GET /v1/payment_methods/pm_1'] = { body: cardJson('pm_1', 'cus_1') };
     routes['POST /v1/payment_methods/pm_1/detach'] = { body: cardJson('pm_1', null) };
@@ -389,6 +417,66 @@ describe('overage', () => {
       description: 'SMS beyond the plan',
     });
     expect(req.idempotencyKey).toBe('k-overage');
+  });
+});
+
+describe('billing now', () => {
+  it('invoices the lines on their own (nothing else pending), in euro cents, and finalizes so Stripe charges it', async () => {
+    routes['POST /v1/invoices'] = { body: { id: 'in_now', object: 'invoice', status: 'draft' } };
+    routes['POST /v1/invoiceitems'] = { body: { id: 'ii_1', object: 'invoiceitem' } };
+    routes['POST /v1/invoices/in_now/finalize'] = { body: { id: 'in_now', object: 'invoice', status: 'open' } };
+    await provider.billNow({
+      customerId: 'cus_1',
+      lines: [
+        { description: 'Phone numbers', amountCents: 500 },
+        { description: 'SMS beyond the plan', amountCents: 240 },
+      ],
+      idempotencyKey: 'k-bill',
+    });
+    expect(calls()).toEqual([
+      'POST /v1/invoices',
+      'POST /v1/invoiceitems',
+      'POST /v1/invoiceitems',
+      'POST /v1/invoices/in_now/finalize',
+    ]);
+    const [create, first, second, finalize] = fake.requests;
+    expect(create!.params).toEqual({
+      customer: 'cus_1',
+      currency: 'eur',
+      collection_method: 'charge_automatically',
+      pending_invoice_items_behavior: 'exclude',
+      auto_advance: 'true',
+    });
+    expect(first!.params).toEqual({
+      customer: 'cus_1',
+      invoice: 'in_now',
+      amount: '500',
+      currency: 'eur',
+      description: 'Phone numbers',
+    });
+    expect(second!.params).toMatchObject({ invoice: 'in_now', amount: '240', description: 'SMS beyond the plan' });
+    expect(finalize!.params).toEqual({ auto_advance: 'true' });
+    // Each write under its own key from the caller's: a retry of the whole job repeats none of them.
+    expect(fake.requests.map((r) => r.idempotencyKey)).toEqual([
+      'k-bill:invoice',
+      'k-bill:line:0',
+      'k-bill:line:1',
+      'k-bill:finalize',
+    ]);
+  });
+
+  it('a line Stripe refuses stops before the invoice is finalized, so nothing half-made is charged', async () => {
+    routes['POST /v1/invoices'] = { body: { id: 'in_now', object: 'invoice', status: 'draft' } };
+    routes['POST /v1/invoiceitems'] = stripeError(400, { type: 'invalid_request_error' });
+    const error = await provider
+      .billNow({
+        customerId: 'cus_1',
+        lines: [{ description: 'Phone numbers', amountCents: 500 }],
+        idempotencyKey: 'k',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'INVALID_REQUEST' });
+    expect(calls()).toEqual(['POST /v1/invoices', 'POST /v1/invoiceitems']);
   });
 });
 
