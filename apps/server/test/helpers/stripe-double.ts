@@ -97,6 +97,8 @@ interface Invoice {
   created: number;
   /** Stripe's own invoice number, given at finalization; ours differs. */
   number: string | null;
+  /** The card that paid it. */
+  paidWith: string | null;
 }
 
 export interface StripeDouble {
@@ -127,7 +129,7 @@ export interface StripeDouble {
    * items of the subscription and charged (declined: open, past_due).
    */
   renew(subscriptionId: string): { invoiceId: string | null };
-  /** Pays an open invoice (a retry that worked): paid, and its subscription active again. */
+  /** Stripe's retry of an open invoice, on the card it would charge: paid, its subscription active again. */
   payInvoice(invoiceId: string): void;
   /** The objects as Stripe sends them, in API answers and in webhook events. */
   subscriptionObject(id: string): Record<string, unknown>;
@@ -362,23 +364,27 @@ export async function startStripeDouble(options: {
     return card;
   }
 
-  /** A renewal's charge: refused by the card, or nothing to charge. */
-  const canCharge = (sub: Subscription) => {
-    const id = sub.defaultPaymentMethod ?? customers.get(sub.customer)?.defaultPaymentMethod;
+  /**
+   * The card an automatic charge goes to: the subscription's own first, else
+   * the customer's default (Stripe's order); null when it refuses or there is none.
+   */
+  const automaticCard = (customerId: string, own: string | null): Card | null => {
+    const id = own ?? customers.get(customerId)?.defaultPaymentMethod;
     const card = id ? cards.get(id) : undefined;
-    return card?.customer === sub.customer && !card.declines;
+    return card?.customer === customerId && !card.declines ? card : null;
   };
 
   const declined = () => refuse(402, { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline' });
 
-  function newInvoice(fields: Omit<Invoice, 'id' | 'created' | 'number'>): Invoice {
-    const invoice: Invoice = { id: newId('in'), created: now(), number: null, ...fields };
+  function newInvoice(fields: Omit<Invoice, 'id' | 'created' | 'number' | 'paidWith'>): Invoice {
+    const invoice: Invoice = { id: newId('in'), created: now(), number: null, paidWith: null, ...fields };
     invoices.set(invoice.id, invoice);
     return invoice;
   }
 
-  const finalize = (invoice: Invoice, status: 'open' | 'paid') => {
-    invoice.status = status;
+  const finalize = (invoice: Invoice, paidWith: Card | null) => {
+    invoice.status = paidWith ? 'paid' : 'open';
+    invoice.paidWith = paidWith?.id ?? null;
     invoice.number ??= `STRIPE-${invoice.id}`;
   };
 
@@ -487,7 +493,7 @@ export async function startStripeDouble(options: {
       periodStart: start,
       periodEnd: start,
     });
-    finalize(invoice, 'paid');
+    finalize(invoice, card);
     sub.latestInvoice = invoice.id;
     subscriptions.set(sub.id, sub);
     return subscriptionObject(sub);
@@ -556,7 +562,7 @@ export async function startStripeDouble(options: {
         periodStart: at,
         periodEnd: at,
       });
-      finalize(invoice, 'paid');
+      finalize(invoice, card);
       sub.price = to.id;
       sub.periodStart = period.start;
       sub.periodEnd = period.end;
@@ -680,7 +686,7 @@ export async function startStripeDouble(options: {
     const invoice = find(invoices, id);
     if (invoice.status !== 'draft') invalid();
     // auto_advance: Stripe attempts the payment about an hour later; payInvoice() stands for it.
-    finalize(invoice, 'open');
+    finalize(invoice, null);
     return invoiceObject(invoice);
   }
 
@@ -822,9 +828,9 @@ export async function startStripeDouble(options: {
         periodEnd: sub.periodStart,
       });
       takePendingItems(invoice, sub.id);
-      const paid = canCharge(sub);
-      finalize(invoice, paid ? 'paid' : 'open');
-      sub.status = paid ? 'active' : 'past_due';
+      const card = automaticCard(sub.customer, sub.defaultPaymentMethod);
+      finalize(invoice, card);
+      sub.status = card ? 'active' : 'past_due';
       sub.latestInvoice = invoice.id;
       return { invoiceId: invoice.id };
     },
@@ -832,8 +838,10 @@ export async function startStripeDouble(options: {
     payInvoice(invoiceId) {
       const invoice = invoices.get(invoiceId);
       if (invoice?.status !== 'open') throw new Error(`${invoiceId} is not an open invoice`);
-      invoice.status = 'paid';
       const sub = invoice.subscription ? subscriptions.get(invoice.subscription) : undefined;
+      const card = automaticCard(invoice.customer, sub?.defaultPaymentMethod ?? null);
+      if (!card) throw new Error(`no card of ${invoice.customer} pays ${invoiceId}`);
+      finalize(invoice, card);
       if (sub?.status === 'past_due') sub.status = 'active';
     },
 
