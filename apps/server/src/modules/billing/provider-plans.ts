@@ -140,7 +140,14 @@ export function createProviderPlans(deps: {
           details: [{ field: 'tier', message: 'Change plan instead', code: 'ALREADY_SUBSCRIBED' }],
         });
       }
-      if (!input.paymentMethodId && !(await hasDefaultCard(customerId))) {
+      const paymentMethodId = input.paymentMethodId;
+      if (paymentMethodId) {
+        // The card named here becomes the default, the one renewals charge and the cards page changes: a card
+        // given to the subscription itself would win over the default at Stripe, whatever the user sets later.
+        await provider(() =>
+          payments.setDefaultPaymentMethod({ customerId, paymentMethodId, idempotencyKey: key('subscribe-card', sub) }),
+        );
+      } else if (!(await hasDefaultCard(customerId))) {
         throw new AppError('PAYMENT_METHOD_REQUIRED', 'Add a card before choosing a paid plan', {
           details: [{ field: 'paymentMethodId', message: 'Add a card first', code: 'PAYMENT_METHOD_REQUIRED' }],
         });
@@ -150,7 +157,6 @@ export function createProviderPlans(deps: {
           customerId,
           tier: input.tier,
           interval: input.interval,
-          paymentMethodId: input.paymentMethodId,
           idempotencyKey: key('subscribe', sub),
         }),
       );
