@@ -183,6 +183,13 @@ describe('cards', () => {
     expect(t.stripe.cards.get(owner.card.id)).toMatchObject({ customer: owner.customerId, detached: false });
     expect(t.stripe.customers.get(owner.customerId)!.defaultPaymentMethod).toBe(owner.card.id);
     expect(t.stripe.customers.get(other.customerId)!.defaultPaymentMethod).toBe(other.card.id);
+    // Nor paid with.
+    expectError(
+      await subscribeRequest(t, other.user, { tier: 'STARTER', paymentMethodId: owner.card.id }),
+      404,
+      'NOT_FOUND',
+    );
+    expect(callsSince(t, from)).not.toContain('POST /v1/subscriptions');
     expect(callsSince(t, from)).not.toContain(`POST /v1/payment_methods/${owner.card.id}/detach`);
     expect((await listCards(t, owner.user)).map((c) => c.id)).toEqual([owner.card.id]);
   });
@@ -278,12 +285,13 @@ describe('subscribing', () => {
     expect(stripeSub).toMatchObject({ periodStart: unix(START), periodEnd: unix(PERIOD_END) });
   });
 
-  it('on an annual plan with the card the form just saved, charged to that card', async () => {
+  it('on an annual plan with the card the form just saved: charged to it, and it is the card renewals charge', async () => {
     const user = await registerUser(t);
     const customerId = await startCardSetup(t, user);
+    const other = await saveCard(t, user, { last4: '0005' });
+    // Saved by Stripe Elements (attached by the SetupIntent) and named when subscribing, not made default before.
     const pm = t.stripe.createCard(customerId);
     const from = t.stripe.requests.length;
-    // The card is Stripe's (attached by the SetupIntent), not yet handed to us, so not the default.
     const res = await subscribeRequest(t, user, { tier: 'STARTER', interval: 'ANNUAL', paymentMethodId: pm });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
@@ -293,10 +301,29 @@ describe('subscribing', () => {
       currentPeriodEnd: '2032-04-10T09:00:00.000Z',
     });
     const create = requestsSince(t, from).find((r) => r.method === 'POST' && r.path === '/v1/subscriptions')!;
-    expect(create.params).toMatchObject({
-      'items[0][price]': PRICE_IDS.STARTER.ANNUAL,
-      default_payment_method: pm,
-    });
+    expect(create.params).toMatchObject({ 'items[0][price]': PRICE_IDS.STARTER.ANNUAL });
+    const stripeSub = t.stripe.subscriptions.get((await subscriptionRowOf(t, user.id))!.stripeSubscriptionId!)!;
+    expect(t.stripe.invoices.get(stripeSub.latestInvoice!)).toMatchObject({ status: 'paid', paidWith: pm });
+    const cards = await listCards(t, user);
+    expect(cards.find((c) => c.id === pm)!.isDefault).toBe(true);
+    expect(cards.find((c) => c.id === other.id)!.isDefault).toBe(false);
+  });
+
+  it('the card made default after subscribing with another is the one the renewal charges', async () => {
+    const user = await registerUser(t);
+    const customerId = await startCardSetup(t, user);
+    const chosen = t.stripe.createCard(customerId);
+    expect((await subscribeRequest(t, user, { tier: 'STARTER', paymentMethodId: chosen })).statusCode).toBe(201);
+    const stripeSubscriptionId = (await subscriptionRowOf(t, user.id))!.stripeSubscriptionId!;
+    const other = await saveCard(t, user, { last4: '0005' });
+    expect((await setDefaultRequest(t, user, other.id)).statusCode).toBe(200);
+
+    // "Charge renewals to this card": the first card has since stopped working.
+    t.stripe.declineCard(chosen);
+    t.clock.now = new Date(PERIOD_END);
+    const { invoiceId } = t.stripe.renew(stripeSubscriptionId);
+    expect(t.stripe.invoices.get(invoiceId!)).toMatchObject({ status: 'paid', paidWith: other.id });
+    expect(t.stripe.subscriptions.get(stripeSubscriptionId)!.status).toBe('active');
   });
 
   it('a declined card: 402 PAYMENT_FAILED (CARD_DECLINED), no subscription at Stripe, still FREE', async () => {

@@ -23,6 +23,7 @@ import {
   deliver,
   postStripeEvent,
   PRICE_IDS,
+  saveCard,
   providerUsageJobsOf,
   createStripeTestApp,
   type StripeTestApp,
@@ -347,8 +348,10 @@ describe('an unpaid renewal', () => {
       'PLAN_LIMIT_REACHED',
     );
 
-    // The user fixes the card and Stripe's retry succeeds.
+    // The user saves another card as the default, and Stripe's retry charges it.
+    const saved = await saveCard(t, user, { setAsDefault: true });
     t.stripe.payInvoice(invoiceId!);
+    expect(t.stripe.invoices.get(invoiceId!)!.paidWith).toBe(saved.id);
     await deliver(t, invoiceEvent('paid', invoiceId!, t.clock.now));
     expect(await getSubscription(t, user.accessToken)).toMatchObject({ status: 'ACTIVE', pastDue: null });
     expect((await currentUsage(t, user.accessToken)).limits.smsSent).toBe(500);
