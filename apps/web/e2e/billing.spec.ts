@@ -4,7 +4,8 @@ import { apiToken, buyFrenchMobile, DESKTOP, PHONE, registerViaApi, shot, signed
 
 // Billing against the real server with local billing (no payment): a FREE user runs out of SMS,
 // follows the upgrade prompt to the plans, moves to STARTER, texts again, watches the usage move
-// and downloads the invoice as a PDF whose printed lines and totals are checked.
+// and downloads the invoice as a PDF whose printed lines and totals are checked. No card is asked
+// for anywhere, and Stripe.js is never fetched.
 
 const OUTSIDE = '+33612345678';
 
@@ -57,6 +58,10 @@ test('a FREE user out of SMS upgrades to Starter from the prompt, texts again, s
 
   // One more, from the conversation: refused with the plan that lifts the limit, and a way there.
   const page = await signedIn(browser, email);
+  const stripeRequests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).hostname.endsWith('stripe.com')) stripeRequests.push(request.url());
+  });
   await page.goto(`/messages/${encodeURIComponent(OUTSIDE)}?from=${encodeURIComponent(line)}`);
   const composer = page.getByLabel('Message', { exact: true });
   await composer.fill('Bonjour, the quote is attached to my email.');
@@ -136,6 +141,7 @@ test('a FREE user out of SMS upgrades to Starter from the prompt, texts again, s
   await expect(page.getByRole('region', { name: 'Your plan' })).toContainText('€15.00/month excl. VAT');
   await expect(page.getByRole('region', { name: 'Your plan' })).toContainText('Active');
   await expect(page.getByRole('region', { name: 'Your plan' })).toContainText(/Next invoice.*€15\.00 excl\. VAT/);
+  await expect(page.getByRole('region', { name: 'Payment methods' })).toHaveCount(0);
   await shot(page, 'billing-subscription-phone');
 
   // Usage: the new period counts the one SMS sent since, against Starter's 500; then it moves.
@@ -234,4 +240,6 @@ test('a FREE user out of SMS upgrades to Starter from the prompt, texts again, s
   await openSettingsTab(page, 'Usage');
   await expect(sms).toHaveAttribute('aria-valuetext', '12 of 500');
   await shot(page, 'billing-usage-dark-desktop');
+
+  expect(stripeRequests).toEqual([]);
 });

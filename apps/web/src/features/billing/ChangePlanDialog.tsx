@@ -1,6 +1,7 @@
 import {
   PLANS,
   type BillingInterval,
+  type PaymentMethod,
   type PlanChange,
   type PlansResponse,
   type PlanTier,
@@ -8,8 +9,8 @@ import {
 } from '@commpro/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowRight } from 'lucide-react';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { errorMessage } from '../../shared/api/error-message';
 import { isApiError } from '../../shared/api/errors';
 import { useI18n, type Locale, type Translate } from '../../shared/i18n/i18n';
 import { Alert } from '../../shared/ui/Alert';
@@ -20,12 +21,16 @@ import { useToast } from '../../shared/ui/Toast';
 import { formatCents, formatDate } from '../numbers/format';
 import { useMyNumbers } from '../numbers/use-numbers';
 import { billingApi, billingKeys } from './api';
+import { CardName, cardName } from './CardName';
+import { CardSetup } from './CardSetup';
+import { billingErrorMessage } from './error-message';
 import { currentTier, planAction, vatOf } from './format';
-import { onSubscriptionChanged, owedCentsOf, useUsage } from './use-billing';
+import { onCardSaved, onSubscriptionChanged, payingCardOf, usePaymentMethods } from './use-billing';
 
 /**
  * Moving to another plan: the server's preview first (what changes, when, what
- * is charged now), then the change itself once confirmed.
+ * is charged now), then the change itself once confirmed. With Stripe, what is
+ * charged now goes on the default card, or on a card added here first.
  */
 export function ChangePlanDialog({
   tier,
@@ -43,14 +48,27 @@ export function ChangePlanDialog({
   const { t, locale } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
+  const cardFormId = useId();
   const from = currentTier(subscription);
   const action = planAction(tier, interval, subscription);
+  const leavingFree = from === 'FREE' && tier !== 'FREE';
   // FREE has no billing interval; leaving it out lets the server keep the right one.
   const body = { tier, interval: tier === 'FREE' ? undefined : interval };
-  // A new period starting now closes the current one, whose usage beyond the plan is invoiced with the
-  // change; the preview's amount leaves it out, so it is read from this period's usage.
-  const startsNewPeriod = from === 'FREE' || (action === 'upgrade' && interval !== subscription.interval);
-  const usage = useUsage({ enabled: startsNewPeriod });
+  const stripe = plans.payments.provider === 'stripe' ? plans.payments : null;
+  // Only a subscription or an upgrade is charged now; a downgrade or a switch of billing period waits.
+  const paying = stripe !== null && (leavingFree || action === 'upgrade');
+  const cards = usePaymentMethods({ enabled: paying });
+  // A card added in this dialog pays, even before the list is fetched again.
+  const [addedCard, setAddedCard] = useState<PaymentMethod | null>(null);
+  const [otherCard, setOtherCard] = useState(false);
+  const [cardReady, setCardReady] = useState(false);
+  const [cardBusy, setCardBusy] = useState(false);
+  const card = addedCard ?? (cards.data ? payingCardOf(cards.data) : undefined);
+  const askCard = paying && cards.isSuccess && (otherCard || !card);
+  const askForAnotherCard = () => {
+    setCardReady(false);
+    setOtherCard(true);
+  };
   const preview = useQuery({
     queryKey: billingKeys.preview(tier, interval),
     queryFn: () => billingApi.changePlan({ ...body, preview: true }),
@@ -58,10 +76,12 @@ export function ChangePlanDialog({
     gcTime: 0,
   });
   const change = useMutation({
-    mutationFn: async (): Promise<Pick<PlanChange, 'subscription' | 'effective'>> => {
-      // Leaving FREE is a subscription (where a payment method would go); anything else is a change.
-      if (from === 'FREE' && tier !== 'FREE') {
-        return { subscription: await billingApi.subscribe({ tier, interval }), effective: 'NOW' };
+    mutationFn: async (
+      paymentMethodId: string | undefined,
+    ): Promise<Pick<PlanChange, 'subscription' | 'effective'>> => {
+      // Leaving FREE is a subscription, paid by the card named; anything else is a change, paid by the default card.
+      if (leavingFree) {
+        return { subscription: await billingApi.subscribe({ tier, interval, paymentMethodId }), effective: 'NOW' };
       }
       return billingApi.changePlan({ ...body, preview: false });
     },
@@ -75,7 +95,12 @@ export function ChangePlanDialog({
       );
       onClose();
     },
+    onError: (error) => {
+      // The saved card is gone (removed elsewhere): ask for one here.
+      if (isApiError(error, 'PAYMENT_METHOD_REQUIRED')) askForAnotherCard();
+    },
   });
+  const busy = change.isPending || cardBusy;
   const name = t(`numbers.plan.${tier}`);
   const title =
     action === 'upgrade'
@@ -89,36 +114,83 @@ export function ChangePlanDialog({
       title={title}
       closeLabel={t('common.close')}
       onClose={() => {
-        if (!change.isPending) onClose();
+        if (!busy) onClose();
       }}
       footer={
         <>
-          <Button variant="secondary" disabled={change.isPending} onClick={onClose}>
+          <Button variant="secondary" disabled={busy} onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button
-            loading={change.isPending}
-            disabled={!preview.isSuccess || (startsNewPeriod && !usage.isSuccess)}
-            onClick={() => change.mutate()}
-          >
-            {t('billing.change.confirm')}
-          </Button>
+          {askCard ? (
+            // Saving the card comes first; the change follows once Stripe has it (onSaved below).
+            <Button type="submit" form={cardFormId} loading={busy} disabled={!preview.isSuccess || !cardReady}>
+              {t('billing.change.confirm')}
+            </Button>
+          ) : (
+            <Button
+              loading={busy}
+              disabled={!preview.isSuccess || (paying && !cards.isSuccess)}
+              onClick={() => change.mutate(leavingFree ? card?.id : undefined)}
+            >
+              {t('billing.change.confirm')}
+            </Button>
+          )}
         </>
       }
     >
-      {(preview.isPending || (startsNewPeriod && usage.isPending)) && <LoadingBlock label={t('common.loading')} />}
+      {preview.isPending && <LoadingBlock label={t('common.loading')} />}
       {preview.isError && <ChangeError error={preview.error} tier={tier} />}
-      {usage.isError && <Alert tone="danger">{errorMessage(usage.error, t)}</Alert>}
-      {preview.data && (!startsNewPeriod || usage.data) && (
+      {preview.data && (
         <PreviewSummary
           preview={preview.data}
-          owedCents={startsNewPeriod && usage.data ? owedCentsOf(usage.data) : 0}
           from={from}
           tier={tier}
           interval={interval}
           plans={plans}
           subscription={subscription}
         />
+      )}
+      {paying && preview.isSuccess && (
+        <section className="change-payment" aria-label={t('billing.change.payment')}>
+          {cards.isPending && <LoadingBlock label={t('common.loading')} />}
+          {cards.isError && <Alert tone="danger">{billingErrorMessage(cards.error, t)}</Alert>}
+          {card && !askCard && (
+            <div className="change-payment__card">
+              <span>
+                {t('billing.change.chargedTo')}{' '}
+                <strong data-testid="change-card">
+                  <CardName card={card} />
+                </strong>
+              </span>
+              <Button variant="ghost" size="sm" disabled={busy} onClick={askForAnotherCard}>
+                {t('billing.change.otherCard')}
+              </Button>
+            </div>
+          )}
+          {askCard && stripe && (
+            <>
+              <p className="change-payment__ask">{t('billing.change.cardNeeded', { plan: name })}</p>
+              <CardSetup
+                formId={cardFormId}
+                publishableKey={stripe.stripePublishableKey}
+                setAsDefault
+                onReady={() => setCardReady(true)}
+                onBusyChange={setCardBusy}
+                onSaved={(added) => {
+                  onCardSaved(queryClient, added);
+                  setAddedCard(added);
+                  setOtherCard(false);
+                  change.mutate(added.id);
+                }}
+              />
+              {card && (
+                <Button variant="ghost" size="sm" disabled={busy} onClick={() => setOtherCard(false)}>
+                  {t('billing.change.savedCard', { card: cardName(card, t) })}
+                </Button>
+              )}
+            </>
+          )}
+        </section>
       )}
       {change.isError && <ChangeError error={change.error} tier={tier} />}
     </Dialog>
@@ -147,7 +219,6 @@ function planPrice(tier: PlanTier, interval: BillingInterval, t: Translate, loca
 
 function PreviewSummary({
   preview,
-  owedCents,
   from,
   tier,
   interval,
@@ -155,8 +226,6 @@ function PreviewSummary({
   subscription,
 }: {
   preview: PlanChange;
-  /** Owed by the period this change closes, invoiced with it. */
-  owedCents: number;
   from: PlanTier;
   tier: PlanTier;
   interval: BillingInterval;
@@ -166,6 +235,8 @@ function PreviewSummary({
   const { t, locale } = useI18n();
   const before = PLANS[from];
   const after = PLANS[tier];
+  // What the period this change cuts short owes beyond its plan is invoiced with it.
+  const { owedCents } = preview;
   const subtotal = preview.prorationCents + owedCents;
   const vat = vatOf(subtotal, plans.vatRatePercent);
   const periodEnd = formatDate(preview.subscription.currentPeriodEnd, locale);
@@ -257,7 +328,9 @@ function PreviewSummary({
               ? t('billing.change.prorated', { date: periodEnd })
               : t('billing.change.newPeriodCredit')}
       </p>
-      {subscription.provider === 'local' && subtotal > 0 && <p className="muted">{t('billing.change.localBilling')}</p>}
+      {plans.payments.provider === 'local' && subtotal > 0 && (
+        <p className="muted">{t('billing.change.localBilling')}</p>
+      )}
     </div>
   );
 }
@@ -270,7 +343,7 @@ function ChangeError({ error, tier }: { error: unknown; tier: PlanTier }) {
   const { t } = useI18n();
   const numbers = useMyNumbers();
   const tooMany = isApiError(error) && error.details.some((detail) => detail.code === 'TOO_MANY_NUMBERS');
-  if (!tooMany) return <Alert tone="danger">{errorMessage(error, t)}</Alert>;
+  if (!tooMany) return <Alert tone="danger">{billingErrorMessage(error, t)}</Alert>;
   const held = numbers.data?.length;
   const included = PLANS[tier].includedNumbers;
   return (
@@ -283,7 +356,7 @@ function ChangeError({ error, tier }: { error: unknown; tier: PlanTier }) {
               held,
               release: held - included,
             })
-          : errorMessage(error, t)}
+          : billingErrorMessage(error, t)}
       </p>
       <p>
         <Link to="/numbers">{t('billing.change.manageNumbers')}</Link>

@@ -14,6 +14,7 @@ import { useToast } from '../../shared/ui/Toast';
 import { formatCents, formatDate } from '../numbers/format';
 import { billingApi } from './api';
 import { currentTier } from './format';
+import { PaymentMethodsPanel } from './PaymentMethodsPanel';
 import { onSubscriptionChanged, owedCentsOf, useSubscription, useUsage } from './use-billing';
 
 const STATUS_TONES: Record<Subscription['status'], 'success' | 'warning' | 'danger' | 'neutral'> = {
@@ -23,7 +24,7 @@ const STATUS_TONES: Record<Subscription['status'], 'success' | 'warning' | 'dang
   CANCELLED: 'neutral',
 };
 
-/** The plan, its period and next invoice, what is set to change, and the ways to change or end it. */
+/** The plan, its period and next invoice, what is set to change, the ways to change or end it, and the cards that pay it. */
 export function SubscriptionPanel() {
   const { t } = useI18n();
   const subscription = useSubscription();
@@ -57,6 +58,7 @@ export function SubscriptionPanel() {
         <SubscriptionFacts subscription={sub} />
       </Card>
       <Notices subscription={sub} />
+      <PaymentMethodsPanel />
       {cancelling && <CancelDialog subscription={sub} onClose={() => setCancelling(false)} />}
     </>
   );

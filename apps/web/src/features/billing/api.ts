@@ -1,13 +1,17 @@
 import type {
+  AddPaymentMethodBody,
   BillingInterval,
   ChangePlanBody,
   CurrentUsage,
   InvoiceList,
+  PaymentMethod,
   PlanChange,
   PlansResponse,
+  SetupIntentResponse,
   SubscribeBody,
   Subscription,
 } from '@commpro/contracts';
+import type { z } from 'zod';
 import { authedDownload, authedRequest, publicRequest } from '../../shared/api/client';
 
 /** How many invoices the list loads at once. */
@@ -29,6 +33,18 @@ export const billingApi = {
     return authedRequest<InvoiceList>(`/api/billing/invoices?${query.toString()}`);
   },
   invoicePdf: (id: string) => authedDownload(`/api/billing/invoices/${encodeURIComponent(id)}/pdf`),
+  /** Saved cards (Stripe billing); the default one pays the plan. */
+  paymentMethods: () => authedRequest<PaymentMethod[]>('/api/billing/payment-methods'),
+  /** A SetupIntent for Stripe Elements: the card goes to Stripe, which gives back a payment method id. */
+  setupIntent: () =>
+    authedRequest<SetupIntentResponse>('/api/billing/payment-methods/setup-intent', { method: 'POST' }),
+  /** Saves a card confirmed with Stripe; the first one becomes the default by itself. */
+  addPaymentMethod: (body: z.input<typeof AddPaymentMethodBody>) =>
+    authedRequest<PaymentMethod>('/api/billing/payment-methods', { method: 'POST', body }),
+  setDefaultPaymentMethod: (id: string) =>
+    authedRequest<PaymentMethod>(`/api/billing/payment-methods/${encodeURIComponent(id)}/default`, { method: 'PUT' }),
+  removePaymentMethod: (id: string) =>
+    authedRequest<void>(`/api/billing/payment-methods/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };
 
 export const billingKeys = {
@@ -36,5 +52,6 @@ export const billingKeys = {
   subscription: ['billing', 'subscription'] as const,
   usage: ['billing', 'usage'] as const,
   invoices: ['billing', 'invoices'] as const,
+  paymentMethods: ['billing', 'payment-methods'] as const,
   preview: (tier: string, interval: BillingInterval) => ['billing', 'preview', tier, interval] as const,
 };

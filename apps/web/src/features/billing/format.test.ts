@@ -1,9 +1,12 @@
 import type { Subscription } from '@commpro/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  cardBrandName,
   currentTier,
+  formatCardExpiry,
   formatMillicents,
   formatPlanPrice,
+  isCardExpired,
   meterLevel,
   periodProgress,
   planAction,
@@ -115,5 +118,22 @@ describe('meterLevel', () => {
     expect(meterLevel(51, 50)).toBe('over');
     expect(meterLevel(0, 0)).toBe('ok');
     expect(meterLevel(2, 0)).toBe('over');
+  });
+});
+
+describe('cards', () => {
+  it('names the networks as their owners write them, and none it does not know', () => {
+    expect(cardBrandName('visa')).toBe('Visa');
+    expect(cardBrandName('amex')).toBe('American Express');
+    expect(cardBrandName('cartes_bancaires')).toBe('Cartes Bancaires');
+    expect(cardBrandName('unknown')).toBeNull();
+  });
+
+  it('prints the expiry as on the card, and keeps a card valid through its last month', () => {
+    expect(formatCardExpiry({ expMonth: 4, expYear: 2030 })).toBe('04/2030');
+    const card = { expMonth: 3, expYear: 2026 };
+    expect(isCardExpired(card, new Date(2026, 2, 31, 23, 59))).toBe(false);
+    expect(isCardExpired(card, new Date(2026, 3, 1))).toBe(true);
+    expect(isCardExpired({ expMonth: 12, expYear: 2025 }, new Date(2026, 0, 1))).toBe(true);
   });
 });

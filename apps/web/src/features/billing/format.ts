@@ -84,3 +84,32 @@ export function meterLevel(used: number, limit: number): MeterLevel {
   if (limit > 0 && used === limit) return 'full';
   return limit > 0 && used >= limit * 0.8 ? 'high' : 'ok';
 }
+
+/** Card networks as Stripe names them, as their owners write them; null for one we do not know. */
+const CARD_BRANDS: Record<string, string> = {
+  amex: 'American Express',
+  cartes_bancaires: 'Cartes Bancaires',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  eftpos_au: 'eftpos',
+  jcb: 'JCB',
+  link: 'Link',
+  mastercard: 'Mastercard',
+  unionpay: 'UnionPay',
+  visa: 'Visa',
+};
+
+export function cardBrandName(brand: string): string | null {
+  return CARD_BRANDS[brand.toLowerCase()] ?? null;
+}
+
+/** "04/2030", as printed on the card. */
+export function formatCardExpiry(card: { expMonth: number; expYear: number }): string {
+  return `${String(card.expMonth).padStart(2, '0')}/${card.expYear}`;
+}
+
+/** A card works until the last day of its expiry month. */
+export function isCardExpired(card: { expMonth: number; expYear: number }, now: Date = new Date()): boolean {
+  const year = now.getFullYear();
+  return card.expYear < year || (card.expYear === year && card.expMonth < now.getMonth() + 1);
+}

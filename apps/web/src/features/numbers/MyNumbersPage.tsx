@@ -1,6 +1,6 @@
 import { FriendlyName, type NumberStatus, type PhoneNumber } from '@commpro/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Pencil, Plus, Trash2 } from 'lucide-react';
+import { Pencil, Plus, Trash2, TriangleAlert } from 'lucide-react';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { z } from 'zod';
@@ -18,6 +18,7 @@ import { NumbersIllustration } from '../../shared/ui/illustrations';
 import { Page } from '../../shared/ui/Page';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useToast } from '../../shared/ui/Toast';
+import { UpgradeLink } from '../billing/UpgradeLink';
 import { numbersApi, numbersKeys } from './api';
 import { CapabilityChips } from './Capabilities';
 import { Flag } from './Flag';
@@ -40,7 +41,10 @@ export interface NumbersLocationState {
   highlight?: string;
 }
 
-/** My Numbers: every number with what it can do and costs, renamed inline or released after a confirmation. */
+/**
+ * My Numbers: every number with what it can do and costs, renamed inline or
+ * released after a confirmation; one the plan no longer covers says until when it is kept.
+ */
 export function MyNumbersPage() {
   const t = useT();
   const state = (useLocation().state ?? {}) as NumbersLocationState;
@@ -128,8 +132,13 @@ function NumberCard({
             </p>
           )}
         </div>
-        <Badge tone={STATUS_TONES[number.status]}>{t(`numbers.status.${number.status}`)}</Badge>
+        {number.graceEndsAt ? (
+          <Badge tone="warning">{t('numbers.grace.badge')}</Badge>
+        ) : (
+          <Badge tone={STATUS_TONES[number.status]}>{t(`numbers.status.${number.status}`)}</Badge>
+        )}
       </div>
+      {number.graceEndsAt && <GraceNotice graceEndsAt={number.graceEndsAt} />}
       {editing ? (
         <RenameForm number={number} onDone={() => setEditing(false)} />
       ) : (
@@ -140,12 +149,21 @@ function NumberCard({
           <CapabilityChips capabilities={number.capabilities} />
           <div className="number-card__footer">
             <p className="number-card__price">
-              <strong>{t('numbers.perMonth', { price: formatPrice(number.monthlyCost, locale) })}</strong>
-              <span>
-                {number.expiresAt
-                  ? t('numbers.renews', { date: formatDate(number.expiresAt, locale) })
-                  : t('numbers.purchased', { date: formatDate(number.purchasedAt, locale) })}
-              </span>
+              {number.graceEndsAt ? (
+                <>
+                  <strong>{t('numbers.grace.price', { date: formatDate(number.graceEndsAt, locale) })}</strong>
+                  <span>{t('numbers.purchased', { date: formatDate(number.purchasedAt, locale) })}</span>
+                </>
+              ) : (
+                <>
+                  <strong>{t('numbers.perMonth', { price: formatPrice(number.monthlyCost, locale) })}</strong>
+                  <span>
+                    {number.expiresAt
+                      ? t('numbers.renews', { date: formatDate(number.expiresAt, locale) })
+                      : t('numbers.purchased', { date: formatDate(number.purchasedAt, locale) })}
+                  </span>
+                </>
+              )}
             </p>
             <div className="number-card__actions">
               <Button
@@ -171,6 +189,24 @@ function NumberCard({
         </>
       )}
     </li>
+  );
+}
+
+/**
+ * A number the plan no longer covers: it keeps receiving, free, until its
+ * grace ends, then is released unless the plan covers it again.
+ */
+function GraceNotice({ graceEndsAt }: { graceEndsAt: string }) {
+  const { t, locale } = useI18n();
+  return (
+    <div className="grace" data-testid="number-grace">
+      <TriangleAlert className="grace__icon" size={18} aria-hidden />
+      <div className="grace__body">
+        <p className="grace__title">{t('numbers.grace.title', { date: formatDate(graceEndsAt, locale) })}</p>
+        <p className="grace__text">{t('numbers.grace.text')}</p>
+        <UpgradeLink />
+      </div>
+    </div>
   );
 }
 

@@ -1,8 +1,8 @@
-import { ChevronRight, Plus } from 'lucide-react';
+import { ChevronRight, Plus, TriangleAlert } from 'lucide-react';
 import { Link } from 'react-router';
-import { useT } from '../../shared/i18n/i18n';
+import { useI18n } from '../../shared/i18n/i18n';
 import { Flag } from './Flag';
-import { formatPhone } from './format';
+import { formatDate, formatPhone } from './format';
 import type { NumbersLocationState } from './MyNumbersPage';
 import { useMyNumbers } from './use-numbers';
 import './numbers.css';
@@ -11,10 +11,11 @@ const FROM_DASHBOARD: NumbersLocationState = { from: '/messages' };
 
 /**
  * "Your numbers" at the top of the landing tab (the seed's dashboard): the
- * numbers at a glance, or the way to a first number for someone who has none.
+ * numbers at a glance (one the plan no longer covers says until when it is
+ * kept), or the way to a first number for someone who has none.
  */
 export function NumbersStrip() {
-  const t = useT();
+  const { t, locale } = useI18n();
   const numbers = useMyNumbers();
   // Quiet while loading or failing: the Numbers screen reports errors.
   if (!numbers.isSuccess) return <div className="numbers-strip numbers-strip--placeholder" aria-hidden />;
@@ -54,13 +55,24 @@ export function NumbersStrip() {
       <ul className="numbers-strip__list" aria-label={t('numbers.strip.title')}>
         {list.map((number) => (
           <li key={number.id}>
-            <Link className="number-pill" to="/numbers" state={FROM_DASHBOARD}>
+            <Link
+              className={`number-pill${number.graceEndsAt ? ' number-pill--grace' : ''}`}
+              to="/numbers"
+              state={FROM_DASHBOARD}
+            >
               <Flag code={number.countryCode} size={28} />
               <span className="number-pill__text">
                 <span className="number-pill__number">{formatPhone(number.phoneNumber)}</span>
-                <span className={`number-pill__name${number.friendlyName ? '' : ' is-empty'}`}>
-                  {number.friendlyName ?? t('numbers.unnamed')}
-                </span>
+                {number.graceEndsAt ? (
+                  <span className="number-pill__grace">
+                    <TriangleAlert size={13} aria-hidden />
+                    {t('numbers.grace.short', { date: formatDate(number.graceEndsAt, locale) })}
+                  </span>
+                ) : (
+                  <span className={`number-pill__name${number.friendlyName ? '' : ' is-empty'}`}>
+                    {number.friendlyName ?? t('numbers.unnamed')}
+                  </span>
+                )}
               </span>
             </Link>
           </li>
