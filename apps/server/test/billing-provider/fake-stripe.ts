@@ -29,7 +29,8 @@ export interface FakeStripe {
   close(): Promise<void>;
 }
 
-export async function startFakeStripe(respond: (req: StripeRequest) => Answer): Promise<FakeStripe> {
+/** `respond` may take its time (a promise): the SDK waits for the answer as it would for Stripe's. */
+export async function startFakeStripe(respond: (req: StripeRequest) => Answer | Promise<Answer>): Promise<FakeStripe> {
   const requests: StripeRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -45,9 +46,17 @@ export async function startFakeStripe(respond: (req: StripeRequest) => Answer): 
         idempotencyKey: Array.isArray(key) ? key[0] : key,
       };
       requests.push(recorded);
-      const answer = respond(recorded);
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', 'request-id': 'req_fake' });
-      res.end(answer.raw ?? JSON.stringify(answer.body));
+      void Promise.resolve()
+        .then(() => respond(recorded))
+        .catch((error: unknown) => {
+          // A fault of the test's own: loud in its output, and a 500 the caller sees.
+          console.error(error);
+          return stripeError(500, { type: 'api_error', code: 'fake_stripe_failed' });
+        })
+        .then((answer) => {
+          res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', 'request-id': 'req_fake' });
+          res.end(answer.raw ?? JSON.stringify(answer.body));
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

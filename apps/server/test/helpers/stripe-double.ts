@@ -120,6 +120,11 @@ export interface StripeDouble {
   createCard(customerId: string, options?: { last4?: string; brand?: string; declines?: boolean }): string;
   /** From now on, charges on this card are refused (402 card_declined). */
   declineCard(paymentMethodId: string): void;
+  /**
+   * Once, when a request `match` accepts has been handled, `run` goes before
+   * its answer leaves: what Stripe does meanwhile (a webhook racing the answer).
+   */
+  whileAnswering(match: (req: StripeRequest) => boolean, run: () => Promise<void>): void;
   /** Answers 500 to every request `match` accepts (all by default) until `recover()`. */
   fail(match?: (req: StripeRequest) => boolean): void;
   recover(): void;
@@ -754,14 +759,16 @@ export async function startStripeDouble(options: {
     return answer;
   }
 
-  const fake = await startFakeStripe((req) => {
-    try {
-      return respond(req);
-    } catch (error) {
-      // A request the double does not model: loud in the test's output, and a 500 the app sees.
-      console.error(error);
-      return stripeError(500, { type: 'api_error', code: 'stripe_double_unsupported' });
+  let meanwhile: { match: (req: StripeRequest) => boolean; run: () => Promise<void> } | null = null;
+  // A request the double does not model throws: fake-stripe shows it and answers 500.
+  const fake = await startFakeStripe(async (req) => {
+    const answer = respond(req);
+    if (meanwhile?.match(req)) {
+      const { run } = meanwhile;
+      meanwhile = null;
+      await run();
     }
+    return answer;
   });
 
   return {
@@ -794,6 +801,10 @@ export async function startStripeDouble(options: {
       const card = cards.get(paymentMethodId);
       if (!card) throw new Error(`Stripe has no card ${paymentMethodId}`);
       card.declines = true;
+    },
+
+    whileAnswering(match, run) {
+      meanwhile = { match, run };
     },
 
     fail(match = () => true) {
