@@ -210,6 +210,11 @@ export function createProviderSync(deps: ProviderSyncDeps) {
             ? { customerId: event.subscription.customerId, subscriptionId: event.subscription.id }
             : { customerId: event.invoice.customerId, subscriptionId: event.invoice.subscriptionId };
         // Another system's customer on the same Stripe account: nothing of ours to change.
+        const owner = await repo.subscriptionOfProvider(ids, deps.db);
+        if (!owner) return true;
+        // The user's lock before the subscription's, the order our own plan changes take them in while they wait
+        // for the provider, which sends this event meanwhile: the other order deadlocked against them.
+        await repo.lockUser(owner.userId, tx);
         const sub = await repo.subscriptionOfProvider(ids, tx);
         if (!sub) return true;
         if ('subscription' in event) {
