@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { subscriptions } from '../../src/modules/billing/billing.table.js';
-import { type Account, call, expectError, registerUser } from '../helpers/auth-flows.js';
+import { type Account, call, expectError, registerUser, type Response } from '../helpers/auth-flows.js';
 import {
   advance,
   createBillingTestApp,
@@ -20,6 +21,7 @@ import { buyNumber } from '../helpers/numbers-flows.js';
 import {
   billingEventRows,
   billingNotificationsOf,
+  cardholder,
   deliver,
   postStripeEvent,
   PRICE_IDS,
@@ -29,6 +31,7 @@ import {
   type StripeTestApp,
   stripeEvent,
   stripeSubscriber,
+  subscribeRequest,
   userCall,
   WEBHOOK_PATH,
 } from '../helpers/stripe-flows.js';
@@ -384,6 +387,50 @@ describe('the subscription ends at Stripe', () => {
     const jobs = (await providerUsageJobsOf(t, user.id)).filter((j) => j.payload.providerSubscriptionId === null);
     expect(jobs.map((j) => j.payload)).toEqual([expect.objectContaining({ customerId, from: START, to: endedAt })]);
   });
+});
+
+describe('an event racing our own request', () => {
+  /** Resolves with `delivery`, or once one of this app's transactions waits for a row lock another holds. */
+  async function handledOrWaiting(delivery: Promise<Response>): Promise<void> {
+    let settled = false;
+    const waiting = (async () => {
+      while (!settled) {
+        const { rows } = await t.database.handle.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (rows[0]!.n > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    await Promise.race([delivery, waiting]);
+    settled = true;
+  }
+
+  // Two transactions at once: PGlite runs one at a time, so this needs the real server.
+  it.skipIf(!inject('postgresUrl'))(
+    'Stripe’s invoice.paid for a subscription we are still starting: both go through, the plan and its invoice once',
+    async () => {
+      const { user, customerId } = await cardholder(t);
+      let delivery: Promise<Response> | undefined;
+      // Stripe sends the first invoice's events as it makes the subscription, before our request has its answer.
+      t.stripe.whileAnswering(
+        (req) => req.method === 'POST' && req.path === '/v1/subscriptions',
+        async () => {
+          const started = [...t.stripe.subscriptions.values()].find((s) => s.customer === customerId)!;
+          delivery = postStripeEvent(t, invoiceEvent('paid', started.latestInvoice!, t.clock.now));
+          await handledOrWaiting(delivery);
+        },
+      );
+      const res = await subscribeRequest(t, user, { tier: 'STARTER' });
+      const webhook = await delivery!;
+      expect(res.statusCode, res.body).toBe(201);
+      expect(webhook.statusCode, webhook.body).toBe(200);
+      expect(await subscriptionRowOf(t, user.id)).toMatchObject({ tier: 'STARTER', status: 'ACTIVE' });
+      expect((await listInvoices(t, user.accessToken)).invoices).toEqual([
+        expect.objectContaining({ status: 'paid', totalCents: 1800 }),
+      ]);
+    },
+  );
 });
 
 describe('with local billing', () => {
