@@ -29,6 +29,8 @@ export default defineConfig({
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
             // Twilio's Voice SDK and its own dependencies, only downloaded with a Twilio voice token (calls/create-engine.ts).
             { name: 'voice-sdk', test: /node_modules[\\/](@twilio|events|loglevel)[\\/]/ },
+            // Only the card form needs them (Stripe billing), and it is loaded when opened.
+            { name: 'stripe', test: /node_modules[\\/](@stripe|prop-types|loose-envify|react-is)[\\/]/ },
             { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
