@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../platform/db/client.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
@@ -213,8 +214,10 @@ export function createProviderSync(deps: ProviderSyncDeps) {
         const owner = await repo.subscriptionOfProvider(ids, deps.db);
         if (!owner) return true;
         // The user's lock before the subscription's, the order our own plan changes take them in while they wait
-        // for the provider, which sends this event meanwhile: the other order deadlocked against them.
-        await repo.lockUser(owner.userId, tx);
+        // for the provider, which sends this event meanwhile: the other order deadlocked against them. NO KEY
+        // UPDATE waits for those (FOR UPDATE) yet lets the period's rollover, which holds the subscription and
+        // then writes an invoice naming the user (FOR KEY SHARE), finish first.
+        await tx.execute(sql`select id from users where id = ${owner.userId} for no key update`);
         const sub = await repo.subscriptionOfProvider(ids, tx);
         if (!sub) return true;
         if ('subscription' in event) {
