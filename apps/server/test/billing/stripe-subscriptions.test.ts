@@ -378,6 +378,16 @@ describe('subscribing', () => {
     expect(items[0]!.invoice).toBeNull();
   });
 
+  it('subscribe pressed twice at once: one Stripe subscription, the other press refused', async () => {
+    const { user, customerId } = await cardholder(t);
+    const results = await Promise.all([
+      subscribeRequest(t, user, { tier: 'STARTER' }),
+      subscribeRequest(t, user, { tier: 'STARTER' }),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect([...t.stripe.subscriptions.values()].filter((s) => s.customer === customerId)).toHaveLength(1);
+  });
+
   it('already on a paid plan: 409 ALREADY_SUBSCRIBED, no second Stripe subscription', async () => {
     const { user, customerId } = await stripeSubscriber(t, 'STARTER');
     const res = expectError(await subscribeRequest(t, user, { tier: 'BUSINESS' }), 409, 'CONFLICT');
@@ -438,6 +448,46 @@ describe('plan changes', () => {
       },
     });
     expect(await subscriptionRowOf(t, user.id)).toMatchObject({ tier: 'BUSINESS', stripeSubscriptionId });
+  });
+
+  it('a preview says what a change would cost and changes nothing, at Stripe or here', async () => {
+    const subscriber = await stripeSubscriber(t, 'STARTER');
+    const user = await advance(t, subscriber.user, 15 * DAY_MS);
+    const from = t.stripe.requests.length;
+    const res = await changePlanRequest(user, { tier: 'BUSINESS', preview: true });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ effective: 'NOW', prorationCents: 1000, subscription: { tier: 'STARTER' } });
+    expect(requestsSince(t, from).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(t.stripe.subscriptions.get(subscriber.stripeSubscriptionId)!.price).toBe(PRICE_IDS.STARTER.MONTHLY);
+    expect((await subscriptionRowOf(t, user.id))!.tier).toBe('STARTER');
+  });
+
+  it('up to an annual plan: a yearly period from today, and the month cut short reported with what it used', async () => {
+    const subscriber = await stripeSubscriber(t, 'STARTER');
+    await recordUsage(t, subscriber.user.id, 'SMS_SENT', 510, { totalCost: 1 });
+    const user = await advance(t, subscriber.user, 10 * DAY_MS);
+    const now = t.clock.now.toISOString();
+    const res = await changePlanRequest(user, { tier: 'BUSINESS', interval: 'ANNUAL' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().subscription).toMatchObject({
+      tier: 'BUSINESS',
+      interval: 'ANNUAL',
+      amountCents: 34_800,
+      currentPeriodStart: now,
+      currentPeriodEnd: '2032-04-20T09:00:00.000Z',
+    });
+    const [job] = (await providerUsageJobsOf(t, user.id)).filter((j) => j.payload.to === now);
+    expect(job?.payload).toMatchObject({
+      providerSubscriptionId: subscriber.stripeSubscriptionId,
+      from: START,
+      to: now,
+    });
+    await runDueJobs(t);
+    expect(
+      t.stripe.invoiceItems
+        .filter((i) => i.subscription === subscriber.stripeSubscriptionId)
+        .map((i) => [i.description, i.amount]),
+    ).toEqual([['SMS beyond the plan', 100]]);
   });
 
   it('up with a declined card: 402 PAYMENT_FAILED, still on the old plan at Stripe and with us', async () => {
