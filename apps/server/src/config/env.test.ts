@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env.js';
 
 /** The error an operator sees for this environment; fails the test if none is thrown. */
@@ -448,5 +450,190 @@ describe('loadConfig file storage', () => {
     const error = configError({ ...s3, [key]: value });
     expect(error.message).toMatch(new RegExp(`\\b${key}\\b`));
     expect(error.message).not.toContain('secret');
+  });
+});
+
+describe('loadConfig push', () => {
+  const vapid = () => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    return {
+      VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
+      VAPID_PRIVATE_KEY: ecdh.getPrivateKey().toString('base64url'),
+    };
+  };
+  const ecPem = () =>
+    generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  const serviceAccount = {
+    type: 'service_account',
+    project_id: 'commpro-prod',
+    client_email: 'push@commpro-prod.iam.gserviceaccount.com',
+    private_key: generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  };
+  const apnsEnv = () => ({
+    APNS_KEY: ecPem(),
+    APNS_KEY_ID: 'ABC123DEFG',
+    APNS_TEAM_ID: 'TEAM123456',
+    APNS_BUNDLE_ID: 'com.example.commpro',
+  });
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'commpro-config-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sends Web Push alone by default, with keys to generate and a subject every push service but Apple accepts', () => {
+    expect(loadConfig({}).push).toEqual({
+      vapidKeys: undefined,
+      vapidSubject: 'mailto:admin@localhost',
+      fcm: undefined,
+      apnsVoip: undefined,
+    });
+    const blank = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT', 'FCM_SERVICE_ACCOUNT_JSON', 'APNS_KEY'];
+    expect(loadConfig(Object.fromEntries(blank.map((k) => [k, ' '])))).toEqual(loadConfig({}));
+  });
+
+  it.each([
+    [
+      { VAPID_SUBJECT: 'https://status.example.com/contact', INVOICE_SELLER_EMAIL: 'a@b.example' },
+      'https://status.example.com/contact',
+    ],
+    [
+      { INVOICE_SELLER_EMAIL: 'billing@commpro.example', PUBLIC_URL: 'https://x.example' },
+      'mailto:billing@commpro.example',
+    ],
+    [{ PUBLIC_URL: 'https://phone.example.com/app/' }, 'https://phone.example.com'],
+    [{ PUBLIC_URL: 'http://phone.example.com' }, 'mailto:admin@localhost'],
+    [{ PUBLIC_URL: 'https://localhost:8443' }, 'mailto:admin@localhost'],
+  ])('takes the VAPID subject from %j: %s', (env, subject) => {
+    expect(loadConfig(env).push.vapidSubject).toBe(subject);
+  });
+
+  it('takes a VAPID key pair given as both keys', () => {
+    const keys = vapid();
+    expect(loadConfig(keys).push.vapidKeys).toEqual({
+      publicKey: keys.VAPID_PUBLIC_KEY,
+      privateKey: keys.VAPID_PRIVATE_KEY,
+    });
+  });
+
+  it('requires both VAPID keys or neither', () => {
+    const { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY } = vapid();
+    expect(configError({ VAPID_PUBLIC_KEY }).message).toBe(
+      'Invalid configuration: VAPID_PRIVATE_KEY is required when VAPID_PUBLIC_KEY is set',
+    );
+    expect(configError({ VAPID_PRIVATE_KEY }).message).toBe(
+      'Invalid configuration: VAPID_PUBLIC_KEY is required when VAPID_PRIVATE_KEY is set',
+    );
+  });
+
+  it.each([
+    ['standard base64', (k: string) => Buffer.from(k, 'base64url').toString('base64')],
+    ['33 bytes (a compressed point)', () => Buffer.concat([Buffer.from([2]), randomBytes(32)]).toString('base64url')],
+    ['a point off the curve', () => Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 9)]).toString('base64url')],
+  ])('refuses a VAPID public key in %s, saying what it must be', (_, change) => {
+    const keys = vapid();
+    const error = configError({ ...keys, VAPID_PUBLIC_KEY: change(keys.VAPID_PUBLIC_KEY) });
+    expect(error.message).toMatch(/^Invalid configuration: VAPID_PUBLIC_KEY must be a P-256 public key: 65 bytes/);
+    expect(error.message).not.toContain('VAPID_PRIVATE_KEY');
+  });
+
+  it('refuses a VAPID private key of the wrong length, or of another pair, without repeating it', () => {
+    const keys = vapid();
+    const short = keys.VAPID_PRIVATE_KEY.slice(0, 30);
+    const error = configError({ ...keys, VAPID_PRIVATE_KEY: short });
+    expect(error.message).toMatch(/VAPID_PRIVATE_KEY must be a P-256 private key: 32 bytes.*value withheld/);
+    expect(error.message).not.toContain(short);
+    const other = vapid().VAPID_PRIVATE_KEY;
+    const mismatch = configError({ ...keys, VAPID_PRIVATE_KEY: other });
+    expect(mismatch.message).toBe(
+      'Invalid configuration: VAPID_PRIVATE_KEY is not the private key of VAPID_PUBLIC_KEY',
+    );
+  });
+
+  it.each(['http://example.com', 'admin@example.com', 'mailto:nobody', 'https://'])(
+    'refuses VAPID_SUBJECT=%s',
+    (subject) => {
+      expect(configError({ VAPID_SUBJECT: subject }).message).toContain(
+        'VAPID_SUBJECT must be a mailto: address or an https: URL',
+      );
+    },
+  );
+
+  it('reads the FCM service account from its JSON or from the path of its file', () => {
+    const expected = {
+      projectId: 'commpro-prod',
+      clientEmail: 'push@commpro-prod.iam.gserviceaccount.com',
+      privateKey: serviceAccount.private_key,
+    };
+    expect(loadConfig({ FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(serviceAccount) }).push.fcm).toEqual(expected);
+    const file = path.join(dir, 'service-account.json');
+    writeFileSync(file, JSON.stringify(serviceAccount));
+    expect(loadConfig({ FCM_SERVICE_ACCOUNT_JSON: file }).push.fcm).toEqual(expected);
+  });
+
+  it.each([
+    ['a missing file', () => path.join(dir, 'missing.json')],
+    ['JSON that is not a service account', () => JSON.stringify({ ...serviceAccount, type: 'authorized_user' })],
+    ['a broken private key', () => JSON.stringify({ ...serviceAccount, private_key: 'secret-but-broken' })],
+    ['truncated JSON', () => JSON.stringify(serviceAccount).slice(0, 200)],
+  ])('refuses FCM_SERVICE_ACCOUNT_JSON that is %s, without repeating it', (_, value) => {
+    const error = configError({ FCM_SERVICE_ACCOUNT_JSON: value() });
+    expect(error.message).toMatch(
+      /^Invalid configuration: FCM_SERVICE_ACCOUNT_JSON must be a Firebase service account/,
+    );
+    expect(error.message).toContain('value withheld');
+    expect(error.message).not.toContain('secret-but-broken');
+    expect(error.message).not.toContain('PRIVATE KEY');
+  });
+
+  it('reads APNs VoIP: the .p8 key inline (\\n escapes too) or by path, the .voip topic, sandbox unless in production', () => {
+    const env = apnsEnv();
+    expect(loadConfig(env).push.apnsVoip).toEqual({
+      key: env.APNS_KEY.trim(),
+      keyId: 'ABC123DEFG',
+      teamId: 'TEAM123456',
+      topic: 'com.example.commpro.voip',
+      production: false,
+    });
+    expect(loadConfig({ ...env, APNS_KEY: env.APNS_KEY.replace(/\n/g, '\\n') }).push.apnsVoip?.key).toBe(
+      env.APNS_KEY.trim(),
+    );
+    const file = path.join(dir, 'AuthKey_ABC123DEFG.p8');
+    writeFileSync(file, env.APNS_KEY);
+    expect(loadConfig({ ...env, APNS_KEY: file }).push.apnsVoip?.key).toBe(env.APNS_KEY.trim());
+    expect(loadConfig({ ...env, NODE_ENV: 'production' }).push.apnsVoip?.production).toBe(true);
+    expect(loadConfig({ ...env, NODE_ENV: 'production', APNS_PRODUCTION: 'false' }).push.apnsVoip?.production).toBe(
+      false,
+    );
+    expect(loadConfig({ ...env, APNS_PRODUCTION: 'true' }).push.apnsVoip?.production).toBe(true);
+  });
+
+  it('requires every APNS_* key once one is set', () => {
+    const error = configError({ APNS_KEY_ID: 'ABC123DEFG' });
+    for (const key of ['APNS_KEY', 'APNS_TEAM_ID', 'APNS_BUNDLE_ID']) {
+      expect(error.message).toContain(`${key} is required when any APNS_* is set`);
+    }
+    expect(error.message).not.toContain('APNS_KEY_ID is required');
+    expect(loadConfig({ APNS_PRODUCTION: 'true' }).push.apnsVoip).toBeUndefined();
+  });
+
+  it.each([
+    ['APNS_KEY', 'an RSA key', () => serviceAccount.private_key, "must be Apple's APNs auth key"],
+    ['APNS_KEY', 'a missing file', () => path.join(dir, 'AuthKey_missing.p8'), "must be Apple's APNs auth key"],
+    ['APNS_KEY_ID', 'lower case', () => 'abc123defg', 'must be a 10-character identifier'],
+    ['APNS_TEAM_ID', 'too short', () => 'TEAM1', 'must be a 10-character identifier'],
+    ['APNS_BUNDLE_ID', 'the VoIP topic', () => 'com.example.commpro.voip', 'without .voip'],
+    ['APNS_BUNDLE_ID', 'one word', () => 'commpro', "must be the iOS app's bundle ID"],
+    ['APNS_PRODUCTION', 'not a boolean', () => 'sometimes', 'APNS_PRODUCTION'],
+  ])('refuses %s that is %s', (key, _, value, expected) => {
+    const error = configError({ ...apnsEnv(), [key]: value() });
+    expect(error.message).toContain(`${key} `);
+    expect(error.message).toContain(expected);
+    expect(error.message).not.toContain('PRIVATE KEY');
   });
 });

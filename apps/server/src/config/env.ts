@@ -1,3 +1,5 @@
+import { createECDH, createPrivateKey, ECDH } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BillingInterval, PlanTier } from '@commpro/contracts';
 import { z } from 'zod';
@@ -54,6 +56,111 @@ const iceServers = optionalString.transform((v, ctx) => {
     message: 'must be a JSON array of {"urls":"stun:…|turn:…","username"?,"credential"?} objects',
   });
   return z.NEVER;
+});
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** A P-256 public key as browsers take it for `applicationServerKey`: an uncompressed point, base64url. */
+function isVapidPublicKey(value: string): boolean {
+  if (!BASE64URL.test(value)) return false;
+  const point = Buffer.from(value, 'base64url');
+  if (point.length !== 65 || point[0] !== 0x04) return false;
+  try {
+    // Throws unless the point is on the curve.
+    ECDH.convertKey(point, 'prime256v1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The P-256 public key of a base64url private scalar, or undefined if it is not one. */
+function vapidPublicKeyOf(privateKey: string): string | undefined {
+  if (!BASE64URL.test(privateKey)) return undefined;
+  const scalar = Buffer.from(privateKey, 'base64url');
+  if (scalar.length !== 32) return undefined;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(scalar);
+    return ecdh.getPublicKey().toString('base64url');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a VAPID key pair cannot be used, if it cannot: a private key that is
+ * not the public key's would sign tokens every push service refuses. Also
+ * checks the pair generated under DATA_DIR (providers/push/vapid-keys.ts).
+ */
+export function vapidKeyPairProblem(publicKey: string, privateKey: string): string | undefined {
+  if (!isVapidPublicKey(publicKey)) return 'the public key is not a P-256 public key (65 bytes, base64url)';
+  const derived = vapidPublicKeyOf(privateKey);
+  if (derived === undefined) return 'the private key is not a P-256 private key (32 bytes, base64url)';
+  if (derived !== publicKey) return 'the private key does not belong to the public key';
+  return undefined;
+}
+
+/** A secret given inline or as the path of a file holding it; `isInline` tells the two apart. */
+function inlineOrFile(value: string, isInline: (v: string) => boolean): string | undefined {
+  if (isInline(value)) return value;
+  try {
+    return readFileSync(value, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const ServiceAccountFile = z.object({
+  type: z.literal('service_account'),
+  project_id: z.string().min(1),
+  client_email: z.string().min(1),
+  private_key: z.string().min(1),
+});
+
+/** The Firebase service account FCM sends with, given as its JSON or the path of its JSON file. */
+const fcmServiceAccount = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const text = inlineOrFile(v, (s) => s.startsWith('{'));
+  try {
+    const account = text === undefined ? undefined : ServiceAccountFile.safeParse(JSON.parse(text)).data;
+    if (account) {
+      createPrivateKey(account.private_key);
+      return { projectId: account.project_id, clientEmail: account.client_email, privateKey: account.private_key };
+    }
+  } catch {
+    // Reported below with the one message a person needs.
+  }
+  // The value is withheld from the report (SECRET_KEYS), so the message says both ways of giving it.
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be a Firebase service account JSON (type, project_id, client_email, private_key) or the path of a readable one',
+  });
+  return z.NEVER;
+});
+
+/** Apple's token-signing key (.p8): the PEM text (`\n` escapes allowed, as env files flatten it) or its path. */
+const apnsKey = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const pem = inlineOrFile(v, (s) => s.includes('-----BEGIN'))?.replace(/\\n/g, '\n');
+  try {
+    const key = pem === undefined ? undefined : createPrivateKey(pem);
+    if (pem && key?.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+      return pem.trim();
+    }
+  } catch {
+    // Reported below with the one message a person needs.
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: "must be Apple's APNs auth key (the .p8 file's EC P-256 PEM) or the path of a readable one",
+  });
+  return z.NEVER;
+});
+
+const appleId = optionalString.refine((v) => v === undefined || /^[A-Z0-9]{10}$/.test(v), {
+  error: 'must be a 10-character identifier from the Apple developer account (A-Z, 0-9)',
 });
 
 const EnvSchema = z.object({
@@ -135,6 +242,32 @@ const EnvSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
   S3_PREFIX: optionalString,
+  /** Web Push (VAPID) key pair, both or neither; generated and kept under DATA_DIR when neither. */
+  VAPID_PUBLIC_KEY: optionalString.refine((v) => v === undefined || isVapidPublicKey(v), {
+    error: 'must be a P-256 public key: 65 bytes (an uncompressed point), base64url (87 characters)',
+  }),
+  VAPID_PRIVATE_KEY: optionalString.refine((v) => v === undefined || vapidPublicKeyOf(v) !== undefined, {
+    error: 'must be a P-256 private key: 32 bytes, base64url (43 characters)',
+  }),
+  /** The contact push services may write to about our pushes. */
+  VAPID_SUBJECT: optionalString.refine(
+    (v) => v === undefined || /^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^/\s]+\S*)$/.test(v),
+    {
+      error: 'must be a mailto: address or an https: URL',
+    },
+  ),
+  FCM_SERVICE_ACCOUNT_JSON: fcmServiceAccount,
+  APNS_KEY: apnsKey,
+  APNS_KEY_ID: appleId,
+  APNS_TEAM_ID: appleId,
+  /** The iOS app's bundle id; VoIP pushes go to the `<bundle id>.voip` topic. */
+  APNS_BUNDLE_ID: optionalString.refine(
+    (v) => v === undefined || (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v) && !v.endsWith('.voip')),
+    {
+      error: "must be the iOS app's bundle ID (e.g. com.example.commpro), without .voip",
+    },
+  ),
+  APNS_PRODUCTION: z.stringbool().optional(),
 });
 
 type PaidTier = Exclude<PlanTier, 'FREE'>;
@@ -164,6 +297,32 @@ function stripePriceProblems(env: Record<string, string | undefined>): string[] 
   });
 }
 
+const APNS_KEYS = ['APNS_KEY', 'APNS_KEY_ID', 'APNS_TEAM_ID', 'APNS_BUNDLE_ID'];
+
+/** Two well-formed VAPID keys that are not one pair; each key's own format is the schema's to report. */
+function vapidPairProblems(env: Record<string, string | undefined>): string[] {
+  const { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey } = env;
+  if (!publicKey || !privateKey || !isVapidPublicKey(publicKey) || !vapidPublicKeyOf(privateKey)) return [];
+  return vapidKeyPairProblem(publicKey, privateKey)
+    ? ['VAPID_PRIVATE_KEY is not the private key of VAPID_PUBLIC_KEY']
+    : [];
+}
+
+/**
+ * Who push services may contact about our pushes, when VAPID_SUBJECT is not
+ * given: the seller's address, else the public site if it is https. Apple's
+ * push service refuses localhost subjects, so the last resort serves the
+ * other browsers only (createPushSender warns about it).
+ */
+function defaultVapidSubject(env: { INVOICE_SELLER_EMAIL?: string | undefined }, publicUrl: string): string {
+  if (env.INVOICE_SELLER_EMAIL && /^[^\s@<>]+@[^\s@<>]+$/.test(env.INVOICE_SELLER_EMAIL)) {
+    return `mailto:${env.INVOICE_SELLER_EMAIL}`;
+  }
+  const site = new URL(publicUrl);
+  if (site.protocol === 'https:' && site.hostname !== 'localhost') return site.origin;
+  return 'mailto:admin@localhost';
+}
+
 /**
  * Each provider branch requires its own secrets. Checked apart from the schema
  * so a missing secret is reported in the same run as any other bad value.
@@ -191,6 +350,10 @@ function providerProblems(env: Record<string, string | undefined>): string[] {
       when: ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].some((key) => !!env[key]),
       keys: ['S3_BUCKET'],
     },
+    // One key of a pair alone would be silently replaced by a generated pair, unsubscribing every browser.
+    'VAPID_PUBLIC_KEY is set': { when: !!env.VAPID_PUBLIC_KEY, keys: ['VAPID_PRIVATE_KEY'] },
+    'VAPID_PRIVATE_KEY is set': { when: !!env.VAPID_PRIVATE_KEY, keys: ['VAPID_PUBLIC_KEY'] },
+    'any APNS_* is set': { when: APNS_KEYS.some((key) => !!env[key]), keys: APNS_KEYS },
   };
   return Object.entries(required).flatMap(([branch, { when, keys }]) =>
     when ? keys.filter((key) => !env[key]).map((key) => `${key} is required when ${branch}`) : [],
@@ -276,16 +439,38 @@ export type Config = Readonly<{
         prefix: string | undefined;
       }
   >;
+  /** Pushes to browsers (always), Android and iOS apps (FCM), and iPhones ringing for a call (APNs VoIP). */
+  push: Readonly<{
+    /** Given in the environment; undefined: generated once and kept under DATA_DIR. */
+    vapidKeys: Readonly<{ publicKey: string; privateKey: string }> | undefined;
+    /** The `mailto:` or `https:` contact in every VAPID token. */
+    vapidSubject: string;
+    fcm: Readonly<{ projectId: string; clientEmail: string; privateKey: string }> | undefined;
+    apnsVoip:
+      | Readonly<{
+          /** The .p8 key's PEM. */
+          key: string;
+          keyId: string;
+          teamId: string;
+          /** `<bundle id>.voip`. */
+          topic: string;
+          /** api.push.apple.com rather than api.sandbox.push.apple.com (development builds). */
+          production: boolean;
+        }>
+      | undefined;
+  }>;
 }>;
 
 export class ConfigError extends Error {}
 
 /**
  * Values never repeated in an error message, which ends up in logs: secrets,
- * TURN credentials, and the publishable key (a rejected one is most likely a
- * secret key pasted in its place).
+ * private keys (VAPID, FCM's service account, APNs' .p8), TURN credentials,
+ * and the publishable key (a rejected one is most likely a secret key pasted
+ * in its place).
  */
-const SECRET_KEYS = /SECRET|TOKEN|ENCRYPTION_KEYS|ACCESS_KEY|ICE_SERVERS|STRIPE_PUBLISHABLE_KEY/;
+const SECRET_KEYS =
+  /SECRET|TOKEN|ENCRYPTION_KEYS|ACCESS_KEY|ICE_SERVERS|STRIPE_PUBLISHABLE_KEY|PRIVATE_KEY|SERVICE_ACCOUNT|APNS_KEY$/;
 
 /** A value as a configuration error may show it: secrets withheld, passwords cut out of URLs. */
 function shown(key: string, value: string): string {
@@ -311,6 +496,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         })),
     ...providerProblems(given),
     ...stripePriceProblems(given),
+    ...vapidPairProblems(given),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   const env = parsed.data;
@@ -318,12 +504,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     MONTHLY: env[STRIPE_PRICES[tier].MONTHLY]!,
     ANNUAL: env[STRIPE_PRICES[tier].ANNUAL]!,
   });
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   const config: Config = {
     env: env.NODE_ENV,
     host: env.HOST,
     port: env.PORT,
     dataDir: path.resolve(env.DATA_DIR),
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     jwtSecret: env.JWT_SECRET,
@@ -409,6 +596,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           prefix: env.S3_PREFIX,
         }
       : { kind: 'local' },
+    push: {
+      vapidKeys:
+        env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY
+          ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY }
+          : undefined,
+      vapidSubject: env.VAPID_SUBJECT ?? defaultVapidSubject(env, publicUrl),
+      fcm: env.FCM_SERVICE_ACCOUNT_JSON,
+      apnsVoip: env.APNS_KEY
+        ? {
+            key: env.APNS_KEY,
+            keyId: env.APNS_KEY_ID!,
+            teamId: env.APNS_TEAM_ID!,
+            topic: `${env.APNS_BUNDLE_ID!}.voip`,
+            // App Store and TestFlight builds hold production tokens; a server in production talks to them.
+            production: env.APNS_PRODUCTION ?? env.NODE_ENV === 'production',
+          }
+        : undefined,
+    },
   };
   return Object.freeze(config);
 }
