@@ -118,6 +118,26 @@ export function createProviderPlans(deps: {
   }
 
   /**
+   * An upgrade refused (a declined card) after the adapter released the
+   * change waiting for the period's end, which Stripe requires first: the
+   * change waits again, as our row still says. Best effort: the refusal is
+   * what the user is told.
+   */
+  async function putBackScheduledChange(sub: SubscriptionRow, subscriptionId: string): Promise<void> {
+    const tier = sub.scheduledTier;
+    if (!tier || tier === 'FREE') return;
+    await payments
+      .changePlan({
+        subscriptionId,
+        tier,
+        interval: sub.scheduledInterval ?? sub.interval,
+        when: 'period_end',
+        idempotencyKey: key('keep-downgrade', sub),
+      })
+      .catch(() => undefined);
+  }
+
+  /**
    * The plan the user pays for: the provider subscription's while there is
    * one — unpaid beyond the grace its limits are FREE's, but it still runs and
    * bills — else the plan in force.
@@ -208,7 +228,10 @@ export function createProviderPlans(deps: {
           const tier = input.tier;
           const answer = await provider(() =>
             payments.changePlan({ subscriptionId, tier, interval, when: 'now', idempotencyKey: key('upgrade', sub) }),
-          );
+          ).catch(async (error: unknown) => {
+            await putBackScheduledChange(sub, subscriptionId);
+            throw error;
+          });
           return result(await withoutScheduledChange(tx, await mirrorNow(tx, sub, answer)));
         }
         await core.assertFits(userId, input.tier, tx);
