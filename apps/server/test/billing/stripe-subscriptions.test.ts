@@ -569,6 +569,22 @@ describe('plan changes', () => {
     expect((await getSubscription(t, user.accessToken)).scheduledChange).toBeNull();
   });
 
+  it('up with a declined card while a change down waits: the change still waits, at Stripe and here', async () => {
+    const { user, card, stripeSubscriptionId } = await stripeSubscriber(t, 'BUSINESS');
+    expect((await changePlanRequest(user, { tier: 'STARTER' })).statusCode).toBe(200);
+    t.stripe.declineCard(card.id);
+    expectError(await changePlanRequest(user, { tier: 'ENTERPRISE' }), 402, 'PAYMENT_FAILED');
+
+    expect((await getSubscription(t, user.accessToken)).scheduledChange).toMatchObject({ tier: 'STARTER' });
+    const stripeSub = t.stripe.subscriptions.get(stripeSubscriptionId)!;
+    expect(stripeSub.price).toBe(PRICE_IDS.BUSINESS.MONTHLY);
+    expect(stripeSub.schedule).not.toBeNull();
+    expect(t.stripe.schedules.get(stripeSub.schedule!)!.phases.map((p) => p.price)).toEqual([
+      PRICE_IDS.BUSINESS.MONTHLY,
+      PRICE_IDS.STARTER.MONTHLY,
+    ]);
+  });
+
   it('down to FREE cancels at the period’s end; keeping the plan (reactivate) undoes it', async () => {
     const { user, stripeSubscriptionId } = await stripeSubscriber(t, 'STARTER');
     const res = await changePlanRequest(user, { tier: 'FREE' });
