@@ -395,10 +395,10 @@ describe('an event racing our own request', () => {
     let settled = false;
     const waiting = (async () => {
       while (!settled) {
-        const { rows } = await t.database.handle.db.execute<{ n: number }>(
+        const result = await t.database.handle.db.execute(
           sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
         );
-        if (rows[0]!.n > 0) return;
+        if ((result as unknown as { rows: { n: number }[] }).rows[0]!.n > 0) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
