@@ -12,12 +12,14 @@ import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingModule } from './modules/billing/index.js';
 import { createStripeProvider } from './providers/billing/stripe-provider.js';
+import { createPushSender } from './providers/push/index.js';
+import type { PushSender } from './providers/push/push.port.js';
 import { registerCallsModule } from './modules/calls/index.js';
 import { createContactDirectory, registerContactsModule } from './modules/contacts/index.js';
 import { createMediaService } from './modules/media/media.service.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { registerMessagingModule } from './modules/messaging/index.js';
-import { createNotificationsService } from './modules/notifications/notifications.service.js';
+import { createNotificationsModule } from './modules/notifications/index.js';
 import { registerNumbersModule } from './modules/numbers/index.js';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes.js';
 import { createTokenSigner } from './platform/auth/access-tokens.js';
@@ -62,6 +64,8 @@ export interface AppDeps {
   carrier?: RunningCarrier;
   /** Poll the job queue in the background (main.ts); tests run jobs themselves. */
   runJobWorker?: boolean;
+  /** Tests pass their own; otherwise Web Push, plus FCM and APNs when configured. */
+  push?: PushSender;
 }
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -133,7 +137,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await registerOpenApi(app, config.publicUrl);
-  registerMetrics(app, { token: config.metricsToken });
+  const metrics = registerMetrics(app, { token: config.metricsToken });
   const carrier: RunningCarrier =
     deps.carrier ??
     createCarrier(config, {
@@ -182,7 +186,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const jobs = createJobQueue({ db: deps.database.db, handlers: jobHandlers, clock, log: app.log });
   app.decorate('jobs', jobs);
   const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
-  const notifications = createNotificationsService({ db: deps.database.db });
+  const contacts = createContactDirectory(deps.database.db);
+  const notificationsModule = createNotificationsModule({
+    db: deps.database.db,
+    jobs,
+    push: deps.push ?? createPushSender(config, app.log),
+    realtime,
+    contactName: (userId, phoneNumber, tx) => contacts.nameFor(userId, phoneNumber, tx),
+    extraPushOrigins: config.push.extraOrigins,
+    clock,
+  });
+  const notifications = notificationsModule.service;
+  Object.assign(jobHandlers, notificationsModule.jobHandlers);
+  notificationsModule.delivery.registerMetrics(metrics);
+  await notificationsModule.registerRoutes(app);
   const billingModule = createBillingModule({
     db: deps.database.db,
     jobs,
@@ -250,7 +267,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(mediaRoutes, { prefix: '/api', signer, service: media });
 
-  const contacts = createContactDirectory(deps.database.db);
   const messaging = await registerMessagingModule(app, {
     db: deps.database.db,
     contacts,

@@ -490,6 +490,7 @@ describe('loadConfig push', () => {
     expect(loadConfig({}).push).toEqual({
       vapidKeys: undefined,
       vapidSubject: 'mailto:admin@localhost',
+      extraOrigins: [],
       fcm: undefined,
       apnsVoip: undefined,
     });
@@ -511,6 +512,15 @@ describe('loadConfig push', () => {
     [{ PUBLIC_URL: 'https://localhost:8443' }, 'mailto:admin@localhost'],
   ])('takes the VAPID subject from %j: %s', (env, subject) => {
     expect(loadConfig(env).push.vapidSubject).toBe(subject);
+  });
+
+  it('accepts extra Web Push origins only as bare origins', () => {
+    expect(
+      loadConfig({ WEB_PUSH_EXTRA_ORIGINS: 'http://127.0.0.1:4599, https://push.test' }).push.extraOrigins,
+    ).toEqual(['http://127.0.0.1:4599', 'https://push.test']);
+    for (const bad of ['127.0.0.1:4599', 'http://127.0.0.1:4599/push', 'ftp://x.example']) {
+      expect(() => loadConfig({ WEB_PUSH_EXTRA_ORIGINS: bad })).toThrow(/WEB_PUSH_EXTRA_ORIGINS/);
+    }
   });
 
   it('takes a VAPID key pair given as both keys', () => {

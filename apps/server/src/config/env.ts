@@ -268,6 +268,15 @@ const EnvSchema = z.object({
     },
   ),
   APNS_PRODUCTION: z.stringbool().optional(),
+  /**
+   * Origins accepted as Web Push endpoints besides the browsers' push services,
+   * comma-separated (a test's local push service). Never needed in production:
+   * each one is a place any user can make our server POST to.
+   */
+  WEB_PUSH_EXTRA_ORIGINS: optionalString.refine(
+    (v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^/]+$/.test(o.trim())),
+    { error: 'must be a comma-separated list of origins (http(s)://host[:port], no path)' },
+  ),
 });
 
 type PaidTier = Exclude<PlanTier, 'FREE'>;
@@ -445,6 +454,8 @@ export type Config = Readonly<{
     vapidKeys: Readonly<{ publicKey: string; privateKey: string }> | undefined;
     /** The `mailto:` or `https:` contact in every VAPID token. */
     vapidSubject: string;
+    /** Web Push endpoints accepted besides the browsers' push services (tests); http ones are allowed for them. */
+    extraOrigins: readonly string[];
     fcm: Readonly<{ projectId: string; clientEmail: string; privateKey: string }> | undefined;
     apnsVoip:
       | Readonly<{
@@ -602,6 +613,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY }
           : undefined,
       vapidSubject: env.VAPID_SUBJECT ?? defaultVapidSubject(env, publicUrl),
+      extraOrigins: env.WEB_PUSH_EXTRA_ORIGINS?.split(',').map((o) => o.trim()) ?? [],
       fcm: env.FCM_SERVICE_ACCOUNT_JSON,
       apnsVoip: env.APNS_KEY
         ? {

@@ -43,6 +43,7 @@ export interface SendInput {
   to: string;
   body?: string;
   mediaUrls?: string[];
+  clientMessageId?: string;
 }
 
 export function sendRequest(t: TestApp, token: string | undefined, payload: SendInput | object): Promise<Response> {

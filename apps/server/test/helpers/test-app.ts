@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { Email, Mailer } from '../../src/platform/email/mailer.js';
 import type { Carrier } from '../../src/providers/carrier/carrier.port.js';
+import type { PushSender } from '../../src/providers/push/push.port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Keeps what the app sent, so tests can follow the links a user would get by email. */
@@ -48,6 +49,7 @@ export async function createTestApp(
     redis?: Redis;
     realClock?: boolean;
     carrier?: Carrier;
+    push?: PushSender;
     secrets?: { jwtSecret?: string; encryptionKeys?: string };
   } = {},
 ): Promise<TestApp> {
@@ -80,6 +82,7 @@ export async function createTestApp(
     },
     mailer,
     carrier: options.carrier,
+    push: options.push,
     clock: options.realClock ? undefined : () => clock.now,
   }).catch(async (error: unknown) => {
     await database.drop();

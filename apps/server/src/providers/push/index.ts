@@ -27,7 +27,11 @@ export function createPushSender(config: Config, log: { warn(obj: object, msg: s
       "Apple's push service refuses this VAPID subject: Safari and iOS web apps get no pushes until VAPID_SUBJECT is a real mailto: or https: contact",
     );
   }
-  const web = createWebPushSender({ vapid: { ...vapidKeys, subject } });
+  const web = createWebPushSender({
+    vapid: { ...vapidKeys, subject },
+    // Only for the extra origins an operator named (a test's local push service); the module checks origins.
+    allowHttpEndpoints: config.push.extraOrigins.some((origin) => origin.startsWith('http:')),
+  });
   const fcm = config.push.fcm ? createFcmSender({ messaging: firebaseMessaging(config.push.fcm) }) : undefined;
   const apns = config.push.apnsVoip ? createApnsVoipSender(config.push.apnsVoip) : undefined;
 
