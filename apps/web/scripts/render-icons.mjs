@@ -13,11 +13,17 @@ const inner = fullBleed
   .replace(/<\/svg>\s*$/, '')
   .replace(/<rect[^>]*\/>/, '');
 
+// Notification badge (Android's status bar): only the alpha channel counts, so a white mark with the phone cut out.
+const bubble = /<path d="([^"]+)" fill="#fff"\/>/.exec(svg)[1];
+const handset = /<path d="([^"]+)" fill="#4f46e5"\/>/.exec(svg)[1];
+const badge = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="10 10 44 44"><mask id="m"><rect x="0" y="0" width="64" height="64" fill="#fff"/><path d="${handset}" fill="#000"/></mask><path d="${bubble}" fill="#fff" mask="url(#m)"/></svg>`;
+
 const variants = [
   { file: 'icon-32.png', size: 32, html: svg },
   { file: 'icon-192.png', size: 192, html: svg },
   { file: 'icon-512.png', size: 512, html: svg },
   { file: 'apple-touch-icon.png', size: 180, html: fullBleed },
+  { file: 'badge-96.png', size: 96, html: badge },
   {
     // Maskable: the mark kept inside the 80% safe-zone circle over the full-bleed background.
     file: 'icon-maskable-512.png',

@@ -1,27 +1,54 @@
-import { MailWarning, MessageSquare, Phone, Settings, Users, X } from 'lucide-react';
+import { Bell, MailWarning, MessageSquare, Phone, Settings, Users, X, type LucideIcon } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { authApi } from '../features/auth/api';
-import { useMe } from '../features/auth/auth-context';
+import { useAuth, useMe } from '../features/auth/auth-context';
 import { displayName } from '../features/account/display-name';
 import { CallLayer } from '../features/calls/CallLayer';
+import { useOutboxRunner } from '../features/messages/use-outbox';
+import { PushPrompt } from '../features/notifications/PushPrompt';
+import { usePushSync } from '../features/notifications/use-push';
+import { useUnreadCount } from '../features/notifications/use-notifications';
 import { useT } from '../shared/i18n/i18n';
 import { Avatar } from '../shared/ui/Avatar';
 import { Logo } from '../shared/ui/Logo';
+import { OfflineBanner } from './OfflineBanner';
 import { useRealtime } from './use-realtime';
 import './shell.css';
+
+interface Tab {
+  to: string;
+  label: string;
+  /** A shorter label for the phone's tab bar, where five tabs share the width. */
+  short?: string;
+  icon: LucideIcon;
+  /** Unread count shown on the icon. */
+  badge?: number;
+}
 
 export function AppShell() {
   const t = useT();
   const me = useMe().data;
+  const { status } = useAuth();
+  const { pathname } = useLocation();
+  const unread = useUnreadCount();
   useRealtime();
   useFocusOnNavigate();
+  useOutboxRunner(status === 'signed-in');
+  usePushSync();
 
-  const tabs = [
+  const tabs: Tab[] = [
     { to: '/messages', label: t('nav.messages'), icon: MessageSquare },
     { to: '/calls', label: t('nav.calls'), icon: Phone },
     { to: '/contacts', label: t('nav.contacts'), icon: Users },
+    {
+      to: '/notifications',
+      label: t('notifications.title'),
+      short: t('notifications.navShort'),
+      icon: Bell,
+      badge: unread,
+    },
     { to: '/settings', label: t('nav.settings'), icon: Settings },
   ];
 
@@ -35,10 +62,11 @@ export function AppShell() {
           <Logo size={30} />
         </div>
         <nav className="sidebar__nav" aria-label={t('nav.main')}>
-          {tabs.map(({ to, label, icon: Icon }) => (
-            <NavLink key={to} to={to} className="sidebar__link">
-              <Icon size={20} aria-hidden />
-              <span>{label}</span>
+          {tabs.map((tab) => (
+            <NavLink key={tab.to} to={tab.to} className="sidebar__link">
+              <TabIcon tab={tab} size={20} />
+              <span>{tab.label}</span>
+              <UnreadLabel count={tab.badge} />
             </NavLink>
           ))}
         </nav>
@@ -53,20 +81,52 @@ export function AppShell() {
         )}
       </aside>
       <main className="shell__main" id="main">
+        <OfflineBanner />
         {me && !me.emailVerified && <VerifyBanner />}
+        {(pathname === '/messages' || pathname === '/calls') && <PushPrompt variant="banner" />}
         <Outlet />
       </main>
       <CallLayer />
       <nav className="tabbar" aria-label={t('nav.main')}>
-        {tabs.map(({ to, label, icon: Icon }) => (
-          <NavLink key={to} to={to} className="tabbar__link">
-            <Icon size={22} aria-hidden />
-            <span>{label}</span>
+        {tabs.map((tab) => (
+          <NavLink key={tab.to} to={tab.to} className="tabbar__link">
+            <TabIcon tab={tab} size={22} />
+            <span>{tab.short ?? tab.label}</span>
+            <UnreadLabel count={tab.badge} />
           </NavLink>
         ))}
       </nav>
+      <p className="visually-hidden" aria-live="polite">
+        {unread > 1
+          ? t('notifications.unreadLive', { count: unread })
+          : unread === 1
+            ? t('notifications.unreadLiveOne')
+            : ''}
+      </p>
     </div>
   );
+}
+
+function TabIcon({ tab, size }: { tab: Tab; size: number }) {
+  const Icon = tab.icon;
+  const count = tab.badge ?? 0;
+  return (
+    <span className="nav-icon">
+      <Icon size={size} aria-hidden />
+      {count > 0 && (
+        <span className="nav-icon__badge" aria-hidden data-testid="nav-badge">
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** The unread count, in words, for screen readers (the badge itself is drawn). */
+function UnreadLabel({ count }: { count: number | undefined }) {
+  const t = useT();
+  if (!count) return null;
+  return <span className="visually-hidden">, {t('notifications.unreadCount', { count })}</span>;
 }
 
 const BANNER_KEY = 'commpro.verifyBannerDismissed';

@@ -1,5 +1,9 @@
+import { useIsRestoring, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
+import { queryKeys } from '../features/auth/api';
 import { useAuth } from '../features/auth/auth-context';
+import { connectivity } from '../shared/offline/connectivity';
 import { useT } from '../shared/i18n/i18n';
 import { Button } from '../shared/ui/Button';
 import { LogoMark } from '../shared/ui/Logo';
@@ -29,13 +33,32 @@ function Unreachable() {
   );
 }
 
-/** Screens for signed-in people; others go to the login page and come back after. */
+/**
+ * Screens for signed-in people; others go to the login page and come back after.
+ * With the last-seen data kept on this device, the app opens on it at once,
+ * while the session resumes and when the server cannot be reached (offline).
+ */
 export function RequireAuth() {
   const { status } = useAuth();
   const location = useLocation();
-  if (status === 'starting') return <Splash />;
-  if (status === 'unreachable') return <Unreachable />;
+  const restoring = useIsRestoring();
+  const kept = useQueryClient().getQueryData(queryKeys.me) !== undefined;
   if (status === 'signed-out') return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (status === 'signed-in') return <Outlet />;
+  if (restoring || !kept) return status === 'starting' ? <Splash /> : <Unreachable />;
+  return status === 'unreachable' ? <OfflineOutlet /> : <Outlet />;
+}
+
+/** The app from the kept data, trying the server again as soon as the browser is back online. */
+function OfflineOutlet() {
+  const { retryStart } = useAuth();
+  useEffect(
+    () =>
+      connectivity.subscribe(() => {
+        if (connectivity.status() !== 'offline') retryStart();
+      }),
+    [retryStart],
+  );
   return <Outlet />;
 }
 

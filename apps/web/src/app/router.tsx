@@ -23,6 +23,8 @@ import { ConversationPage } from '../features/messages/ConversationPage';
 import { MessagesIndex } from '../features/messages/MessagesPage';
 import { MessagesLayout } from '../features/messages/MessagesLayout';
 import { NewConversationPage } from '../features/messages/NewConversationPage';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
+import { NotificationsSection } from '../features/notifications/NotificationsSection';
 import { BuyNumberPage } from '../features/numbers/BuyNumberPage';
 import { MyNumbersPage } from '../features/numbers/MyNumbersPage';
 import { AppShell } from './AppShell';
@@ -77,6 +79,7 @@ export const router = createBrowserRouter([
               { path: ':contactId/edit', element: <EditContactPage /> },
             ],
           },
+          { path: '/notifications', element: <NotificationsPage /> },
           { path: '/numbers', element: <MyNumbersPage /> },
           { path: '/numbers/buy', element: <BuyNumberPage /> },
           { path: '/plans', element: <PlansPage /> },
@@ -87,6 +90,7 @@ export const router = createBrowserRouter([
               { index: true, element: <ProfileSection /> },
               { path: 'profile', element: <ProfileSection /> },
               { path: 'security', element: <SecuritySection /> },
+              { path: 'notifications', element: <NotificationsSection /> },
               { path: 'appearance', element: <AppearanceSection /> },
               {
                 path: 'billing',

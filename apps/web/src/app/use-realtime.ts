@@ -9,7 +9,10 @@ import { contactsKeys } from '../features/contacts/api';
 import { messagesKeys } from '../features/messages/api';
 import { useAuth } from '../features/auth/auth-context';
 import { applyStatusEvent, onNewMessage } from '../features/messages/cache';
+import { notificationsKeys } from '../features/notifications/api';
+import { addNotification } from '../features/notifications/cache';
 import { authSession } from '../shared/api/client';
+import { connectivity } from '../shared/offline/connectivity';
 import { realtimeSocket } from '../shared/realtime/socket';
 
 /** Our session id, from the access token's claims. */
@@ -43,16 +46,22 @@ export function useRealtime(): void {
     });
 
     let connectedBefore = false;
+    // Until the first connection there is nothing lost: the offline banner waits for a disconnection.
+    connectivity.setSocketConnected(null);
     socket.on('connect', () => {
       retries = 0;
+      connectivity.setSocketConnected(true);
       // Back after a disconnection: events may have been missed meanwhile.
       if (connectedBefore) {
         void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
         void queryClient.invalidateQueries({ queryKey: callsKeys.all });
         void queryClient.invalidateQueries({ queryKey: contactsKeys.histories });
+        void queryClient.invalidateQueries({ queryKey: notificationsKeys.lists });
+        void queryClient.invalidateQueries({ queryKey: notificationsKeys.unread });
       }
       connectedBefore = true;
     });
+    socket.on('disconnect', () => connectivity.setSocketConnected(false));
 
     // A contact's timeline lists their calls and messages: it loads again when one comes or changes.
     const refreshHistories = () => void queryClient.invalidateQueries({ queryKey: contactsKeys.histories });
@@ -73,6 +82,7 @@ export function useRealtime(): void {
     socket.on('call:accepted', onCall);
     socket.on('call:declined', onCall);
     socket.on('call:ended', onCall);
+    socket.on('notification:new', (notification) => addNotification(queryClient, notification));
 
     socket.on('connect_error', (error) => {
       // socket.active: the client retries by itself (network trouble). Otherwise the server refused us.
@@ -112,6 +122,7 @@ export function useRealtime(): void {
       window.clearTimeout(retryTimer);
       realtimeSocket.set(null);
       socket.disconnect();
+      connectivity.setSocketConnected(null);
     };
   }, [status, queryClient]);
 }

@@ -12,7 +12,7 @@ import { Card } from '../../shared/ui/Card';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useToast } from '../../shared/ui/Toast';
 import { authApi, queryKeys } from '../auth/api';
-import { useAuth } from '../auth/auth-context';
+import { useSignOut } from './use-sign-out';
 
 function sortSessions(sessions: Session[]): Session[] {
   return [...sessions].sort((a, b) =>
@@ -24,7 +24,7 @@ export function SessionsCard() {
   const { t } = useI18n();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const { logout } = useAuth();
+  const logout = useSignOut();
   const sessions = useQuery({ queryKey: queryKeys.sessions, queryFn: authApi.sessions, refetchOnWindowFocus: true });
 
   const revoke = useMutation({

@@ -1,5 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { ChevronLeft, ChevronRight, CreditCard, Hash, LogOut, Palette, ShieldCheck, UserRound } from 'lucide-react';
+import {
+  Bell,
+  ChevronLeft,
+  ChevronRight,
+  CreditCard,
+  Hash,
+  LogOut,
+  Palette,
+  ShieldCheck,
+  UserRound,
+} from 'lucide-react';
 import { useState } from 'react';
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { useT } from '../../shared/i18n/i18n';
@@ -7,8 +17,9 @@ import { Avatar } from '../../shared/ui/Avatar';
 import { Button } from '../../shared/ui/Button';
 import { useDocumentTitle } from '../../shared/ui/use-document-title';
 import { authApi, queryKeys } from '../auth/api';
-import { useAuth, useMe } from '../auth/auth-context';
+import { useMe } from '../auth/auth-context';
 import { displayName } from './display-name';
+import { useSignOut } from './use-sign-out';
 import './settings.css';
 
 /**
@@ -19,7 +30,7 @@ export function SettingsLayout() {
   const t = useT();
   const isIndex = useMatch('/settings') !== null;
   useDocumentTitle(t('nav.settings'));
-  const { logout } = useAuth();
+  const logout = useSignOut();
   const me = useMe().data;
   const [loggingOut, setLoggingOut] = useState(false);
 
@@ -41,6 +52,12 @@ export function SettingsLayout() {
       label: t('billing.title'),
       hint: t('billing.menuHint'),
       icon: CreditCard,
+    },
+    {
+      to: '/settings/notifications',
+      label: t('notifications.settings.title'),
+      hint: t('notifications.settings.menuHint'),
+      icon: Bell,
     },
     {
       to: '/settings/security',

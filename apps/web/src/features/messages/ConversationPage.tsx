@@ -21,8 +21,11 @@ import { Composer, type OutgoingMessage } from './Composer';
 import { daysAgo, formatDayLabel } from './format';
 import { MessageBubble } from './MessageBubble';
 import { lineLabel } from './MessagesLayout';
-import { NoLineNotice, SendError, useSend } from './send';
+import { toSendBody } from './outbox';
+import { PendingBubble } from './PendingBubble';
+import { draftOf, NoLineNotice, SendError, useComposerSend, useSend } from './send';
 import { useSmsLines, useThread } from './use-messages';
+import { outbox, useOutboxThread } from './use-outbox';
 
 /** One conversation (seed wireframe 4): the thread, newest at the bottom, and the composer. */
 export function ConversationPage() {
@@ -113,15 +116,16 @@ function Thread({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Message | null>(null);
-  const send = useSend();
+  const { submit, send } = useComposerSend();
   const retry = useSend();
+  const pending = useOutboxThread(mine, their);
 
   // Oldest first on screen.
   const messages = useMemo(() => (thread.data?.messages ?? []).slice().reverse(), [thread.data]);
   useMarkRead(messages);
 
-  // Keep the newest message in view as messages arrive.
-  const lastId = messages.at(-1)?.id;
+  // Keep the newest message in view as messages arrive, or are written offline.
+  const lastId = pending.entries.at(-1)?.clientMessageId ?? messages.at(-1)?.id;
   useLayoutEffect(() => {
     const box = scrollRef.current;
     if (box) box.scrollTop = box.scrollHeight;
@@ -129,12 +133,7 @@ function Thread({
 
   const sendBody = async ({ body, mediaUrls }: OutgoingMessage) => {
     try {
-      await send.mutateAsync({
-        from: mine,
-        to: their,
-        ...(body.trim() ? { body } : {}),
-        ...(mediaUrls.length > 0 ? { mediaUrls } : {}),
-      });
+      await submit(draftOf(mine, their, body, mediaUrls));
       return true;
     } catch {
       return false;
@@ -144,14 +143,21 @@ function Thread({
   return (
     <>
       <div className="thread__body" ref={scrollRef}>
-        {thread.isPending && <LoadingBlock label={t('common.loading')} />}
+        {thread.isPending &&
+          (thread.fetchStatus === 'paused' ? (
+            <p className="thread__empty">{t('offline.notSaved')}</p>
+          ) : (
+            <LoadingBlock label={t('common.loading')} />
+          ))}
         {thread.isError && (
           <Alert tone="danger" title={t('messages.thread.loadFailed')}>
             {errorMessage(thread.error, t)}
           </Alert>
         )}
-        {thread.isSuccess && messages.length === 0 && <p className="thread__empty">{t('messages.thread.empty')}</p>}
-        {messages.length > 0 && (
+        {thread.isSuccess && messages.length === 0 && pending.entries.length === 0 && (
+          <p className="thread__empty">{t('messages.thread.empty')}</p>
+        )}
+        {(messages.length > 0 || pending.entries.length > 0) && (
           <ol className="bubbles" role="log" aria-label={t('messages.thread.label', { name })}>
             {messages.map((message, index) => {
               const previous = messages[index - 1];
@@ -169,18 +175,22 @@ function Thread({
                     onToggle={() => setOpenId((current) => (current === message.id ? null : message.id))}
                     retrying={retry.isPending && retry.variables?.body === message.body}
                     onRetry={() =>
-                      retry.mutate({
-                        from: mine,
-                        to: their,
-                        ...(message.body ? { body: message.body } : {}),
-                        ...(message.mediaUrls.length > 0 ? { mediaUrls: message.mediaUrls } : {}),
-                      })
+                      retry.mutate(toSendBody(draftOf(mine, their, message.body ?? '', message.mediaUrls)))
                     }
                     onDelete={() => setDeleting(message)}
                   />
                 </Fragment>
               );
             })}
+            {pending.entries.map((entry) => (
+              <PendingBubble
+                key={entry.clientMessageId}
+                entry={entry}
+                sending={pending.sending.has(entry.clientMessageId)}
+                onRetry={() => outbox.retry(entry.clientMessageId)}
+                onDelete={() => outbox.remove(entry.clientMessageId)}
+              />
+            ))}
           </ol>
         )}
       </div>

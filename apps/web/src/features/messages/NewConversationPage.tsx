@@ -9,7 +9,7 @@ import { formatPhone, toE164 } from '../numbers/format';
 import { threadPath } from './api';
 import { Composer, type OutgoingMessage } from './Composer';
 import { lineLabel } from './MessagesLayout';
-import { NoLineNotice, SendError, useSend } from './send';
+import { draftOf, NoLineNotice, SendError, useComposerSend } from './send';
 import { useSmsLines } from './use-messages';
 
 /** A message to any number: who to, from which line (when there are several), and the text. */
@@ -24,7 +24,7 @@ export function NewConversationPage() {
   const [picked, setPicked] = useState<string | null>(null);
   const line = lines.find((item) => item.phoneNumber === picked) ?? lines[0];
   useDocumentTitle(t('messages.newTitle'));
-  const send = useSend((message) => navigate(threadPath(message.from, message.to), { replace: true }));
+  const { submit, send } = useComposerSend();
 
   const onSend = async ({ body, mediaUrls }: OutgoingMessage) => {
     if (!line) return false;
@@ -40,12 +40,9 @@ export function NewConversationPage() {
       return false;
     }
     try {
-      await send.mutateAsync({
-        from: line.phoneNumber,
-        to: e164,
-        ...(body.trim() ? { body } : {}),
-        ...(mediaUrls.length > 0 ? { mediaUrls } : {}),
-      });
+      // Sent or waiting in the outbox, the message is in its thread from now on.
+      await submit(draftOf(line.phoneNumber, e164, body, mediaUrls));
+      navigate(threadPath(line.phoneNumber, e164), { replace: true });
       return true;
     } catch (error) {
       const fields = fieldErrorsOf(error, t);

@@ -2,13 +2,16 @@ import { PLANS, PLAN_TIERS, type Message, type PlanTier, type SendMessageBody } 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { errorMessage } from '../../shared/api/error-message';
-import { fieldErrorsOf, isApiError } from '../../shared/api/errors';
+import { fieldErrorsOf, isApiError, NETWORK_ERROR } from '../../shared/api/errors';
 import { useI18n, useT } from '../../shared/i18n/i18n';
+import { connectivity } from '../../shared/offline/connectivity';
 import { Alert } from '../../shared/ui/Alert';
 import { UpgradeLink } from '../billing/UpgradeLink';
 import { formatCents } from '../numbers/format';
 import { messagesApi } from './api';
 import { onNewMessage } from './cache';
+import { toSendBody, type OutboxDraft } from './outbox';
+import { outbox } from './use-outbox';
 
 /** Sending a message: the answer (QUEUED) goes into the thread's cache; the socket brings the rest. */
 export function useSend(onSent?: (message: Message) => void) {
@@ -20,6 +23,44 @@ export function useSend(onSent?: (message: Message) => void) {
       onSent?.(message);
     },
   });
+}
+
+/** A message as the composer writes it, with the id that makes sending it again harmless. */
+export function draftOf(from: string, to: string, body: string, mediaUrls: string[]): OutboxDraft {
+  return {
+    clientMessageId: crypto.randomUUID(),
+    from,
+    to,
+    ...(body.trim() ? { body } : {}),
+    ...(mediaUrls.length > 0 ? { mediaUrls } : {}),
+  };
+}
+
+/**
+ * The composer's send: at once when it can, else into the outbox — offline,
+ * behind messages already waiting (so they keep the order they were written
+ * in), or when the network drops during the send (the outbox repeats it with
+ * the same clientMessageId, so it is never sent twice). Resolves `sent` or
+ * `queued`; rejects with the server's refusal.
+ */
+export function useComposerSend(onSent?: (message: Message) => void) {
+  const send = useSend(onSent);
+  const submit = async (draft: OutboxDraft): Promise<'sent' | 'queued'> => {
+    if (connectivity.status() === 'offline' || outbox.hasWaiting()) {
+      outbox.add(draft);
+      return 'queued';
+    }
+    try {
+      await send.mutateAsync(toSendBody(draft));
+      return 'sent';
+    } catch (error) {
+      if (!isApiError(error, NETWORK_ERROR)) throw error;
+      send.reset();
+      outbox.add(draft);
+      return 'queued';
+    }
+  };
+  return { submit, send };
 }
 
 const isTier = (tier: string | null | undefined): tier is PlanTier =>
