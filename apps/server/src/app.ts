@@ -193,6 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     push: deps.push ?? createPushSender(config, app.log),
     realtime,
     contactName: (userId, phoneNumber, tx) => contacts.nameFor(userId, phoneNumber, tx),
+    log: app.log,
     extraPushOrigins: config.push.extraOrigins,
     clock,
   });
@@ -294,6 +295,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     numbers: numbers.service,
     quota: billingModule.quota,
     notifications,
+    pushIncomingCall: notificationsModule.delivery.pushIncomingCall,
     jobs,
     realtime,
     publicUrl: config.publicUrl,

@@ -39,6 +39,7 @@ export interface CallsServiceDeps {
   minutes: CallMinutes;
   numbers: Pick<NumbersService, 'findActiveLine' | 'findLineByNumber'>;
   notifications: NotificationsService;
+  pushIncomingCall(userId: string, call: { id: string; from: string; ringSeconds: number }): Promise<number>;
   carrier: VoiceCarrier;
   realtime: Pick<Realtime, 'emitToUser' | 'countUserDevices' | 'closeRoom'>;
   jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
@@ -197,10 +198,15 @@ export function createCallsService(deps: CallsServiceDeps) {
   /**
    * Rings the user's apps for an inbound leg (the sandbox's app-to-app calls,
    * and outside calls in the sandbox) and schedules the ring timeout. With no
-   * app online the call is missed at once, saying so.
+   * app online and no phone woken by push, the call is missed at once, saying so.
    */
   async function ring(leg: CallRow): Promise<void> {
-    const devices = await deps.realtime.countUserDevices(leg.userId);
+    // Open apps ring over the socket; phones whose app is closed are woken by a VoIP push.
+    const [online, woken] = await Promise.all([
+      deps.realtime.countUserDevices(leg.userId),
+      deps.pushIncomingCall(leg.userId, { id: leg.id, from: leg.fromNumber, ringSeconds: deps.ringTimeoutSeconds }),
+    ]);
+    const devices = online + woken;
     const rung = (await repo.update(leg.id, { ringingDevices: devices })) ?? leg;
     if (devices === 0) {
       await endBoth(rung, { status: 'NO_ANSWER', missedReason: 'NO_DEVICE_ONLINE' }, { status: 'NO_ANSWER' });

@@ -23,6 +23,8 @@ export interface CallsModuleDeps {
   numbers: NumbersService;
   quota: Quota;
   notifications: NotificationsService;
+  /** Wakes the user's phones for an inbound call by push; answers how many were reached. */
+  pushIncomingCall(userId: string, call: { id: string; from: string; ringSeconds: number }): Promise<number>;
   jobs: Pick<JobQueue, 'enqueue' | 'wake'>;
   realtime: Realtime;
   publicUrl: string;
@@ -44,6 +46,7 @@ export async function registerCallsModule(app: FastifyInstance, deps: CallsModul
     minutes: createCallMinutes({ quota: deps.quota, repo }),
     numbers: deps.numbers,
     notifications: deps.notifications,
+    pushIncomingCall: deps.pushIncomingCall,
     carrier: deps.carrier,
     realtime: deps.realtime,
     jobs: deps.jobs,

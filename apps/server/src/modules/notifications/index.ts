@@ -13,6 +13,7 @@ export interface NotificationsModuleDeps {
   push: PushSender;
   realtime: Pick<Realtime, 'emitToUser'>;
   contactName(userId: string, phoneNumber: string, tx: Database): Promise<string | null>;
+  log: { warn(obj: object, msg: string): void };
   extraPushOrigins: readonly string[];
   clock: () => Date;
 }
@@ -33,6 +34,8 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
   });
   const delivery = createPushDelivery({
     db: deps.db,
+    contactName: deps.contactName,
+    log: deps.log,
     jobs: deps.jobs,
     push: deps.push,
     preferences: (userId, tx) => service.preferences(userId, tx),

@@ -1,11 +1,12 @@
 import type { Notification, NotificationPreferences } from '@commpro/contracts';
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { Gauge, type Registry } from 'prom-client';
 import type { Database } from '../../platform/db/client.js';
 import type { JobHandler, JobQueue, JobRow } from '../../platform/jobs/job-queue.js';
 import { PushError, type PushMessage, type PushSender, type PushTarget } from '../../providers/push/push.port.js';
 import { users } from '../auth/auth.table.js';
 import { phoneNumbers } from '../numbers/numbers.table.js';
+import { readableNumber } from './notification-text.js';
 import { DELIVER_JOB, notificationDto } from './notifications.service.js';
 import { deviceTokens, notifications, pushDeliveries } from './notifications.table.js';
 import { isQuiet, toMinute } from './quiet-hours.js';
@@ -63,6 +64,9 @@ export function pushAllowed(
 
 export interface PushDeliveryDeps {
   db: Database;
+  /** The contact's name for a number of the user's, if they have one. */
+  contactName(userId: string, phoneNumber: string, tx: Database): Promise<string | null>;
+  log: { warn(obj: object, msg: string): void };
   jobs: Pick<JobQueue, 'enqueue'>;
   push: PushSender;
   preferences(userId: string, tx?: Database): Promise<NotificationPreferences>;
@@ -194,9 +198,51 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
     return settled ? of('ACCEPTED') / settled : null;
   }
 
+  /**
+   * Wakes the user's iPhones for an inbound call with a VoIP push, at once and
+   * once: a ring is worthless after it times out, so there is no retry. A
+   * token Apple says is gone is dropped. Answers how many phones were reached.
+   */
+  async function pushIncomingCall(
+    userId: string,
+    call: { id: string; from: string; ringSeconds: number },
+  ): Promise<number> {
+    if (!deps.push.channels.has('APNS_VOIP')) return 0;
+    const phones = await db
+      .select({ id: deviceTokens.id, voipToken: deviceTokens.voipToken })
+      .from(deviceTokens)
+      .where(and(eq(deviceTokens.userId, userId), eq(deviceTokens.isActive, true), isNotNull(deviceTokens.voipToken)));
+    if (!phones.length) return 0;
+    const name = await deps.contactName(userId, call.from, db);
+    const message: PushMessage = {
+      id: call.id,
+      type: 'CALL_INCOMING',
+      title: `Incoming call from ${name ?? readableNumber(call.from)}`,
+      body: '',
+      url: `/calls/${call.id}`,
+      ttlSeconds: call.ringSeconds,
+      urgency: 'high',
+    };
+    const results = await Promise.allSettled(
+      phones.map(async (phone) => {
+        try {
+          await deps.push.send({ channel: 'APNS_VOIP', token: phone.voipToken! }, message);
+        } catch (error) {
+          if (error instanceof PushError && error.reason === 'GONE') {
+            await db.update(deviceTokens).set({ voipToken: null }).where(eq(deviceTokens.id, phone.id));
+          }
+          deps.log.warn({ err: error, deviceId: phone.id }, 'VoIP push for an incoming call failed');
+          throw error;
+        }
+      }),
+    );
+    return results.filter((r) => r.status === 'fulfilled').length;
+  }
+
   return {
     jobHandlers: { [DELIVER_JOB]: deliver, [PUSH_JOB]: push } as Record<string, JobHandler>,
     deliveryRate,
+    pushIncomingCall,
 
     /** The seed's KPI (above 95 %) on /metrics: NaN while nothing was settled in the last day. */
     registerMetrics(registry: Registry): void {
