@@ -18,6 +18,7 @@ import {
   useMinutes,
   userWithLine,
 } from '../helpers/calls-flows.js';
+import { readableNumber } from '../../src/modules/notifications/notification-text.js';
 
 let t: CallsTestApp;
 let alice: Caller;
@@ -165,7 +166,7 @@ describe('a call between two lines of this instance (sandbox, WebRTC)', () => {
     expect(call).toMatchObject({ id: incoming.id, status: 'CANCELLED', missed: { reason: 'CALLER_HUNG_UP' } });
     expect((await getCall(t, alice.accessToken, outbound.id)).status).toBe('CANCELLED');
     const [notification] = await missedNotifications(bob.id);
-    expect(notification).toMatchObject({ title: `Missed call from ${alice.number}` });
+    expect(notification).toMatchObject({ title: `Missed call from ${readableNumber(alice.number)}` });
     expect(notification!.data).toMatchObject({ callId: incoming.id, reason: 'CALLER_HUNG_UP' });
     expect((await listCalls(t, bob.accessToken, '?status=MISSED')).calls.map((c) => c.id)).toEqual([incoming.id]);
   });

@@ -13,6 +13,7 @@ import { createTwilioCarrier, signTwilioRequest } from '../../src/providers/carr
 import { type Account, call, expectError, registerUser } from '../helpers/auth-flows.js';
 import { callAction, getCall, initiateRequest, newCallSid, postWebhook } from '../helpers/calls-flows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { readableNumber } from '../../src/modules/notifications/notification-text.js';
 
 /*
  * The calls module's carrier webhooks with the real Twilio adapter: Twilio's
@@ -546,7 +547,7 @@ describe('an inbound call nobody answers goes to voicemail', () => {
       durationSeconds: 0,
     });
     const [notification] = await notificationsOf(user.id, 'CALL_MISSED');
-    expect(notification).toMatchObject({ title: `Missed call from ${OUTSIDE}` });
+    expect(notification).toMatchObject({ title: `Missed call from ${readableNumber(OUTSIDE)}` });
     expect(notification!.data).toMatchObject({ callId, from: OUTSIDE, reason: 'NOT_ANSWERED' });
     // Nothing was connected: nothing charged.
     expect(await minuteUsageOf(user.id)).toEqual([]);
@@ -581,7 +582,7 @@ describe('an inbound call nobody answers goes to voicemail', () => {
 
     expect((await getCall(t, user.accessToken, callId)).recordingUrl).toBe(recordingUrl);
     const [voicemail] = await notificationsOf(user.id, 'VOICEMAIL');
-    expect(voicemail).toMatchObject({ title: `Voicemail from ${OUTSIDE}` });
+    expect(voicemail).toMatchObject({ title: `Voicemail from ${readableNumber(OUTSIDE)}` });
     expect(voicemail!.data).toMatchObject({ callId, from: OUTSIDE, durationSeconds: 12 });
 
     // Twilio retries: still one voicemail.
