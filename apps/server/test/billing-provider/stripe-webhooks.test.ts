@@ -1,10 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import {
-  BillingProviderError,
-  type ProviderStatus,
-  WebhookSignatureError,
-} from '../../src/providers/billing/payment-provider.port.js';
+import { type ProviderStatus, WebhookSignatureError } from '../../src/providers/billing/payment-provider.port.js';
 import { createStripeProvider } from '../../src/providers/billing/stripe-provider.js';
 import { invoiceJson, PERIOD_END, PERIOD_START, PRICES, subscriptionJson } from './fake-stripe.js';
 
@@ -127,17 +123,17 @@ describe('subscription events', () => {
     expect(event.type === 'subscription.updated' && event.subscription.status).toBe(status);
   });
 
-  it('throws, rather than guesses, on a status or a price it does not know, so the delivery is retried', () => {
+  it('reads a status or a price it does not know as unreadable rather than guess, naming the customer', () => {
     for (const sub of [subscriptionJson({ status: 'hibernating' }), subscriptionJson({ price: 'price_unknown' })]) {
       const payload = eventJson('customer.subscription.updated', sub);
-      let thrown: unknown;
-      try {
-        provider.parseWebhook(payload, sign(payload));
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(BillingProviderError);
-      expect(thrown).toMatchObject({ reason: 'UNAVAILABLE' });
+      const event = provider.parseWebhook(payload, sign(payload));
+      expect(event).toMatchObject({
+        id: 'evt_1',
+        type: 'unreadable',
+        stripeType: 'customer.subscription.updated',
+        customerId: 'cus_1',
+      });
+      expect(event.type === 'unreadable' && event.problem).toMatch(/hibernating|price_unknown/);
     }
   });
 });

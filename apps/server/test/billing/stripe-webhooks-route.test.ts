@@ -152,6 +152,30 @@ describe('deliveries', () => {
     expect(await t.database.handle.db.select().from(subscriptions)).toEqual(before);
   });
 
+  it('a subscription on a price no setting names: another product’s passes, ours fails unclaimed to come again', async () => {
+    const { user, stripeSubscriptionId } = await stripeSubscriber(t, 'STARTER');
+    const before = await subscriptionRowOf(t, user.id);
+    const object = t.stripe.subscriptionObject(stripeSubscriptionId) as { items: { data: object[] } };
+    const onOtherPrice = (customer: string) => ({
+      ...object,
+      id: customer === before!.stripeCustomerId ? stripeSubscriptionId : 'sub_other_product',
+      customer,
+      items: { ...object.items, data: [{ ...object.items.data[0], price: { id: 'price_other', object: 'price' } }] },
+    });
+
+    const foreign = stripeEvent('customer.subscription.updated', onOtherPrice('cus_other_product'), later(1000));
+    await deliver(t, foreign);
+    expect((await billingEventRows(t)).map((e) => e.id)).toContain(idOf(foreign));
+
+    const ours = stripeEvent('customer.subscription.updated', onOtherPrice(before!.stripeCustomerId!), later(2000));
+    const res = await postStripeEvent(t, ours);
+    expect(res.statusCode, res.body).toBe(502);
+    expect(res.body).not.toContain('price_other');
+    // Not recorded as handled: Stripe's next delivery is acted on once the price is configured.
+    expect((await billingEventRows(t)).map((e) => e.id)).not.toContain(idOf(ours));
+    expect(await subscriptionRowOf(t, user.id)).toEqual(before);
+  });
+
   it('an event billing does not act on: 200, and nothing changes', async () => {
     const { user } = await stripeSubscriber(t, 'STARTER');
     const before = await subscriptionRowOf(t, user.id);

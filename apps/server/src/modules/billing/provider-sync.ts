@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../platform/db/client.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
-import type {
-  BillingEvent,
-  PaymentProvider,
-  ProviderInvoice,
-  ProviderSubscription,
+import {
+  type BillingEvent,
+  BillingProviderError,
+  type PaymentProvider,
+  type ProviderInvoice,
+  type ProviderSubscription,
 } from '../../providers/billing/payment-provider.port.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { BillingRepository, SubscriptionRow } from './billing.repository.js';
@@ -201,11 +202,19 @@ export function createProviderSync(deps: ProviderSyncDeps) {
     /** A verified webhook event, applied at most once: false when its id was seen before. */
     async apply(event: BillingEvent): Promise<boolean> {
       return deps.db.transaction(async (tx) => {
-        const stripeType = event.type === 'ignored' ? event.stripeType : event.type;
+        const stripeType = event.type === 'ignored' || event.type === 'unreadable' ? event.stripeType : event.type;
         if (!(await repo.claimEvent({ id: event.id, type: stripeType, occurredAt: event.createdAt }, tx))) {
           return false;
         }
         if (event.type === 'ignored') return true;
+        if (event.type === 'unreadable') {
+          // One of ours we cannot read (a STRIPE_PRICE_* missing): fail, unclaimed, so Stripe redelivers it once
+          // the setting is fixed. Another product's customer on the same account: nothing of ours, let it go.
+          if (await repo.subscriptionOfProvider({ customerId: event.customerId, subscriptionId: null }, deps.db)) {
+            throw new BillingProviderError('UNAVAILABLE', `Stripe event ${event.id}: ${event.problem}`);
+          }
+          return true;
+        }
         const ids =
           'subscription' in event
             ? { customerId: event.subscription.customerId, subscriptionId: event.subscription.id }

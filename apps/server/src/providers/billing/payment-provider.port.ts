@@ -50,7 +50,13 @@ export type BillingEvent =
       invoice: ProviderInvoice;
     }
   /** Signed and genuine, but nothing billing acts on; `stripeType` is kept for the logs. */
-  | { id: string; type: 'ignored'; createdAt: Date; stripeType: string };
+  | { id: string; type: 'ignored'; createdAt: Date; stripeType: string }
+  /**
+   * Signed and genuine, about a subscription we cannot read (a price or a
+   * status no setting of ours names): another product's on the same account,
+   * or ours misconfigured. `problem` says what, for the logs.
+   */
+  | { id: string; type: 'unreadable'; createdAt: Date; stripeType: string; customerId: string; problem: string };
 
 export type BillingProviderErrorReason =
   /** The card was refused (declined, expired, insufficient funds, authentication needed). */

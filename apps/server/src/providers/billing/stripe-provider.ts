@@ -459,11 +459,19 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
         case 'customer.subscription.created':
         case 'customer.subscription.updated':
         case 'customer.subscription.deleted':
-          return {
-            ...base,
-            type: SUBSCRIPTION_EVENTS[event.type],
-            subscription: toSubscription(event.data.object),
-          };
+          try {
+            return { ...base, type: SUBSCRIPTION_EVENTS[event.type], subscription: toSubscription(event.data.object) };
+          } catch (error) {
+            // Whose it is decides: the billing module retries ours and lets another product's go.
+            if (!(error instanceof BillingProviderError)) throw error;
+            return {
+              ...base,
+              type: 'unreadable',
+              stripeType: event.type,
+              customerId: idOf(event.data.object.customer),
+              problem: error.message,
+            };
+          }
         case 'invoice.paid':
         case 'invoice.payment_failed':
         case 'invoice.finalized':
