@@ -10,8 +10,13 @@ export type UsageType = (typeof usageRecords.$inferSelect)['type'];
 
 export function createBillingRepository(db: Database) {
   return {
+    /**
+     * Serialises one user's billing, quota and purchases. NO KEY UPDATE: the
+     * lockers wait for each other, while inserts of rows naming the user
+     * (usage, invoices: FOR KEY SHARE) do not wait behind them and deadlock.
+     */
     async lockUser(userId: string, tx: Database): Promise<void> {
-      await tx.execute(sql`select id from users where id = ${userId} for update`);
+      await tx.execute(sql`select id from users where id = ${userId} for no key update`);
     },
 
     async subscriptionOf(userId: string, tx: Database = db): Promise<SubscriptionRow | undefined> {

@@ -133,7 +133,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
    * both under the user's row lock: two sends at the last unit cannot both pass.
    */
   async function chargeAllowance(tx: Database, userId: string, kind: 'SMS_SENT' | 'MMS_SENT', units: number) {
-    await tx.execute(sql`select id from users where id = ${userId} for update`);
+    await tx.execute(sql`select id from users where id = ${userId} for no key update`);
     if ((await repo.countSentSince(userId, new Date(clock().getTime() - 24 * 3600_000), tx)) >= deps.dailySendCap) {
       throw new AppError('RATE_LIMITED', `You can send ${deps.dailySendCap} messages a day; try again later`, {
         retryAfter: 3600,
@@ -206,7 +206,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const row = await db.transaction(async (tx) => {
         if (input.clientMessageId) {
           // Under the user's lock: a repeat racing this send waits for it, then finds it and charges nothing.
-          await tx.execute(sql`select id from users where id = ${userId} for update`);
+          await tx.execute(sql`select id from users where id = ${userId} for no key update`);
           const repeated = await repo.findByClientId(userId, input.clientMessageId, tx);
           if (repeated) return { row: repeated, created: false };
         }

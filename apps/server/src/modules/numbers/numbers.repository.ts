@@ -22,7 +22,7 @@ export function createNumbersRepository(db: Database) {
   return {
     /** Serialises a user's purchases so two at once cannot both pass the plan limit. */
     async lockUser(userId: string, tx: Database): Promise<void> {
-      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
     },
 
     async countHeld(userId: string, tx: Database = db): Promise<number> {
