@@ -40,6 +40,9 @@ function freePort() {
 }
 
 const port = await freePort();
+// notifications.spec.ts runs a local push service here; the server accepts it as a Web Push endpoint.
+let pushPort = await freePort();
+while (pushPort === port) pushPort = await freePort();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'commpro-e2e-'));
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -57,6 +60,7 @@ const serverEnv = {
   // calls.spec.ts waits for an unanswered call to be missed: a short ring, and the job that ends it runs soon after.
   CALL_RING_TIMEOUT_SECONDS: '8',
   JOBS_POLL_MS: '500',
+  WEB_PUSH_EXTRA_ORIGINS: `http://127.0.0.1:${pushPort}`,
 };
 // Embedded PGlite and in-process state, like `npm start` on a fresh clone.
 delete serverEnv.DATABASE_URL;
@@ -130,6 +134,7 @@ try {
         env: {
           ...process.env,
           E2E_BASE_URL: baseURL,
+          E2E_PUSH_PORT: String(pushPort),
           CHROMIUM_PATH: chromium,
           E2E_ADMIN_EMAIL: admin.email,
           E2E_ADMIN_PASSWORD: admin.password,

@@ -135,25 +135,31 @@ self.addEventListener('push', (event) => {
   );
 });
 
-/** Opens `url` in the app: an open window goes there (through the router, no reload), else a new one opens. */
-async function openApp(url) {
+/**
+ * Opens a clicked notification's page in the app: an open window goes there through its router (no reload),
+ * else a new window opens on it. Either way the page is told which notification was opened, to mark it read
+ * (the worker has no session to do it itself).
+ */
+async function openApp(url, id) {
+  const message = { type: 'commpro:notification-click', url, id };
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const ours = windows.filter((client) => new URL(client.url).origin === self.location.origin);
   const client =
     ours.find((item) => item.focused) || ours.find((item) => item.visibilityState === 'visible') || ours[0];
   if (client) {
-    client.postMessage({ type: 'commpro:navigate', url });
+    client.postMessage(message);
     // Focusing needs the click's user activation; without it the window still navigates.
     await client.focus().catch(() => undefined);
     return;
   }
-  await self.clients.openWindow(url);
+  const opened = await self.clients.openWindow(url);
+  if (opened) opened.postMessage(message);
 }
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const data = event.notification.data || {};
-  extend(event, openApp(inAppUrl(data.url)));
+  extend(event, openApp(inAppUrl(data.url), typeof data.id === 'string' ? data.id : null));
 });
 
 // The browser renewed the subscription (expiry, key change): subscribe again with the same key, and let an

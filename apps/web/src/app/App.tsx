@@ -1,14 +1,14 @@
-import { IsRestoringProvider, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { IsRestoringProvider, onlineManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { RouterProvider } from 'react-router';
 import { AuthProvider } from '../features/auth/auth-context';
-import { inAppPath } from '../features/notifications/url';
 import { ApiError } from '../shared/api/errors';
 import { I18nProvider } from '../shared/i18n/i18n';
 import { ThemeProvider } from '../shared/theme/theme';
 import { ToastProvider } from '../shared/ui/Toast';
 import { startOfflineCache } from './offline';
 import { router } from './router';
+import { listenToServiceWorker } from './service-worker-messages';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,7 +23,11 @@ const queryClient = new QueryClient({
   },
 });
 
+// TanStack Query assumes online until told otherwise: opened offline, the screens would fail their fetches
+// (and show errors over the kept data) instead of waiting for the network.
+onlineManager.setOnline(navigator.onLine);
 const restored = startOfflineCache(queryClient);
+listenToServiceWorker(queryClient, (path) => router.navigate(path));
 
 /** While the offline copy is read back, screens wait rather than fetch what is about to be restored. */
 function useRestoring(): boolean {
@@ -40,27 +44,8 @@ function useRestoring(): boolean {
   return restoring;
 }
 
-/** A notification clicked while the app is open: the service worker asks this window to go to its page. */
-function useServiceWorkerNavigation(): void {
-  useEffect(() => {
-    if (!('serviceWorker' in navigator)) return;
-    const container = navigator.serviceWorker;
-    const onMessage = (event: MessageEvent<unknown>) => {
-      const data = event.data as { type?: unknown; url?: unknown } | null;
-      if (data?.type !== 'commpro:navigate') return;
-      const path = inAppPath(data.url);
-      if (path) void router.navigate(path);
-    };
-    container.addEventListener('message', onMessage);
-    // Messages sent before this listener existed (a notification clicked while the page loaded) are delivered now.
-    container.startMessages();
-    return () => container.removeEventListener('message', onMessage);
-  }, []);
-}
-
 export function App() {
   const restoring = useRestoring();
-  useServiceWorkerNavigation();
   return (
     <QueryClientProvider client={queryClient}>
       <IsRestoringProvider value={restoring}>

@@ -41,6 +41,19 @@ const options: PersistenceOptions = {
   maxAgeMs: WEEK_MS,
 };
 
+/** A reload, a closed tab or an app sent to the background: the moments the last changes must be written. */
+function onPageHidden(flush: () => void): () => void {
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') flush();
+  };
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    window.removeEventListener('pagehide', flush);
+    document.removeEventListener('visibilitychange', onVisibility);
+  };
+}
+
 /**
  * Puts the last-seen data back before the screens fetch, then keeps it up to
  * date. Resolves once restored (the app shows no screen data before that).
@@ -48,7 +61,7 @@ const options: PersistenceOptions = {
 export function startOfflineCache(queryClient: QueryClient): Promise<void> {
   const restored = restoreQueries(queryClient, store, options);
   // Only after restoring: writing the still-empty cache first would erase what was kept.
-  void restored.then(() => persistQueries(queryClient, store, options));
+  void restored.then(() => persistQueries(queryClient, store, { ...options, flushWhen: onPageHidden }));
   return restored;
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import source from '../../public/sw.js?raw';
+import { onWorkerMessage } from './service-worker-messages';
+
+// The page side checks links against its own origin and never calls the API here.
+vi.hoisted(() => {
+  globalThis.location = { origin: 'https://app.commpro.test' } as Location;
+});
+vi.mock('../shared/api/client', () => ({ authedRequest: vi.fn() }));
 
 // The real public/sw.js, run with stand-ins for the worker's globals.
 const ORIGIN = 'https://app.commpro.test';
@@ -109,11 +116,12 @@ describe('service worker: push', () => {
 describe('service worker: notification click', () => {
   it('closes it and sends the open app window to its page (the app navigates with its router)', async () => {
     const sw = worker([{ visibilityState: 'visible' }, { url: 'https://elsewhere.example/' }]);
-    const notification = await sw.click({ url: '/messages/%2B33639985407?from=%2B33639985941' });
+    const notification = await sw.click({ id: missedCall.id, url: '/messages/%2B33639985407?from=%2B33639985941' });
     expect(notification.close).toHaveBeenCalled();
     expect(sw.clients[0]?.postMessage).toHaveBeenCalledWith({
-      type: 'commpro:navigate',
+      type: 'commpro:notification-click',
       url: '/messages/%2B33639985407?from=%2B33639985941',
+      id: missedCall.id,
     });
     expect(sw.clients[1]?.postMessage).not.toHaveBeenCalled();
     expect(sw.self.clients.openWindow).not.toHaveBeenCalled();
@@ -122,14 +130,25 @@ describe('service worker: notification click', () => {
   it('prefers the focused window among several', async () => {
     const sw = worker([{}, { focused: true, focus: vi.fn(async () => undefined) }]);
     await sw.click({ url: '/calls/7d1b4c2f' });
-    expect(sw.clients[1]?.postMessage).toHaveBeenCalledWith({ type: 'commpro:navigate', url: '/calls/7d1b4c2f' });
+    expect(sw.clients[1]?.postMessage).toHaveBeenCalledWith({
+      type: 'commpro:notification-click',
+      url: '/calls/7d1b4c2f',
+      id: null,
+    });
     expect(sw.clients[1]?.focus).toHaveBeenCalled();
     expect(sw.clients[0]?.postMessage).not.toHaveBeenCalled();
   });
 
-  it('opens a window when the app is closed, never on another site', async () => {
+  it('opens a window when the app is closed, never on another site, and tells it which notification', async () => {
     const sw = worker();
-    await sw.click({ url: '/calls/7d1b4c2f' });
+    const opened = { postMessage: vi.fn() };
+    sw.self.clients.openWindow.mockResolvedValueOnce(opened as never);
+    await sw.click({ id: missedCall.id, url: '/calls/7d1b4c2f' });
+    expect(opened.postMessage).toHaveBeenCalledWith({
+      type: 'commpro:notification-click',
+      url: '/calls/7d1b4c2f',
+      id: missedCall.id,
+    });
     await sw.click({ url: 'javascript:alert(1)' });
     await sw.click(null);
     expect(sw.self.clients.openWindow.mock.calls).toEqual([
@@ -137,5 +156,28 @@ describe('service worker: notification click', () => {
       ['/notifications'],
       ['/notifications'],
     ]);
+  });
+});
+
+describe('the page, told of a click', () => {
+  function page(path = '/notifications') {
+    return { currentPath: () => path, navigate: vi.fn(), markRead: vi.fn() };
+  }
+
+  it('goes to the notification’s page and marks it read', () => {
+    const actions = page();
+    onWorkerMessage({ type: 'commpro:notification-click', url: '/calls/7d1b4c2f', id: missedCall.id }, actions);
+    expect(actions.navigate).toHaveBeenCalledWith('/calls/7d1b4c2f');
+    expect(actions.markRead).toHaveBeenCalledWith(missedCall.id);
+  });
+
+  it('stays put when already there (a window opened on it), and ignores other messages', () => {
+    const actions = page('/calls/7d1b4c2f');
+    onWorkerMessage({ type: 'commpro:notification-click', url: '/calls/7d1b4c2f', id: null }, actions);
+    onWorkerMessage({ type: 'something-else', url: '/settings' }, actions);
+    onWorkerMessage('commpro:notification-click', actions);
+    onWorkerMessage({ type: 'commpro:notification-click', url: 'https://evil.example/' }, actions);
+    expect(actions.navigate).not.toHaveBeenCalled();
+    expect(actions.markRead).not.toHaveBeenCalled();
   });
 });

@@ -21,6 +21,7 @@ import { useMyNumbers } from '../numbers/use-numbers';
 import { notificationsApi, notificationsKeys } from './api';
 import { useEnablePush } from './PushPrompt';
 import {
+  formatClockTime,
   isOvernight,
   quietHoursForm,
   validateQuietHours,
@@ -139,7 +140,7 @@ function QuietHoursCard({
   onSave: (quietHours: NotificationPreferences['quietHours'], options?: { onSuccess?: () => void }) => void;
   saving: boolean;
 }) {
-  const t = useT();
+  const { t, locale } = useI18n();
   const toast = useToast();
   const timeZone = useMe().data?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [form, setForm] = useState<QuietHoursForm>(() => quietHoursForm(saved));
@@ -200,7 +201,7 @@ function QuietHoursCard({
               error={errors.end && t(QUIET_ERRORS[errors.end])}
               hint={
                 form.start && form.end && isOvernight(form.start, form.end)
-                  ? t('notifications.settings.quietOvernight', { end: form.end })
+                  ? t('notifications.settings.quietOvernight', { end: formatClockTime(form.end, locale) })
                   : undefined
               }
               onChange={(event) => set('end', event.target.value)}

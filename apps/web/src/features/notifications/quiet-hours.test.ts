@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, isOvernight, quietHoursForm, validateQuietHours } from './quiet-hours';
+import { clockTime, formatClockTime, isOvernight, quietHoursForm, validateQuietHours } from './quiet-hours';
 
 describe('quiet hours form', () => {
   it('is off by default, with an evening-to-morning suggestion ready', () => {
@@ -41,8 +41,10 @@ describe('quiet hours form', () => {
     });
   });
 
-  it('knows hours that run across midnight', () => {
+  it('knows hours that run across midnight, and says a time the way the language does', () => {
     expect(isOvernight('22:00', '07:00')).toBe(true);
     expect(isOvernight('12:00', '14:00')).toBe(false);
+    expect(formatClockTime('07:00', 'en')).toBe('7:00 AM');
+    expect(formatClockTime('07:00', 'fr')).toBe('07:00');
   });
 });

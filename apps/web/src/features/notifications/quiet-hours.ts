@@ -42,3 +42,15 @@ export function isOvernight(start: string, end: string): boolean {
 export function quietHoursForm(saved: NotificationPreferences['quietHours']): QuietHoursForm {
   return saved ? { enabled: true, ...saved } : { enabled: false, start: '22:00', end: '07:00' };
 }
+
+/** "7:00 AM" / "07:00" for an "HH:MM" clock time, as the person's language writes it. */
+export function formatClockTime(value: string, locale: string): string {
+  const time = clockTime(value);
+  if (!time) return value;
+  const [hours, minutes] = time.split(':').map(Number);
+  return new Intl.DateTimeFormat(locale, {
+    hour: locale === 'fr' ? '2-digit' : 'numeric',
+    minute: '2-digit',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(2000, 0, 1, hours, minutes)));
+}

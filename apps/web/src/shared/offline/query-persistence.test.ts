@@ -51,6 +51,26 @@ describe('query persistence', () => {
     expect(next.getQueryData(['billing', 'plans'])).toBeUndefined();
   });
 
+  it('writes the last changes at once when the page goes away, not after the throttle', async () => {
+    const store = memoryStore();
+    const queryClient = new QueryClient();
+    let hide: () => void = () => undefined;
+    const stop = persistQueries(queryClient, store, {
+      ...options(),
+      throttleMs: 60_000,
+      flushWhen: (flush) => {
+        hide = flush;
+        return () => undefined;
+      },
+    });
+    queryClient.setQueryData(['messages', 'thread', 'a', 'b'], { messages: ['just arrived'] });
+    expect(store.save).not.toHaveBeenCalled();
+    hide();
+    stop();
+    expect(store.save).toHaveBeenCalledTimes(1);
+    expect(store.value?.state.queries).toHaveLength(1);
+  });
+
   it('drops what another build wrote, or what is too old', async () => {
     const state = { mutations: [], queries: [] };
     const otherBuild = memoryStore({ buster: 'v0', savedAt: NOW, state });

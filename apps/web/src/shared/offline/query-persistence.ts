@@ -60,7 +60,11 @@ export async function restoreQueries(
 export function persistQueries(
   queryClient: QueryClient,
   store: PersistedQueriesStore,
-  options: PersistenceOptions & { throttleMs?: number },
+  options: PersistenceOptions & {
+    throttleMs?: number;
+    /** Calls `flush` when the page goes away, so the last changes are written rather than waiting for the throttle. */
+    flushWhen?: (flush: () => void) => () => void;
+  },
 ): () => void {
   const now = options.now ?? Date.now;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,8 +86,14 @@ export function persistQueries(
     if (event.type !== 'added' && event.type !== 'removed' && event.type !== 'updated') return;
     timer ??= setTimeout(write, options.throttleMs ?? 1000);
   });
+  const stopFlushing = options.flushWhen?.(() => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    write();
+  });
   return () => {
     unsubscribe();
+    stopFlushing?.();
     if (timer !== undefined) clearTimeout(timer);
   };
 }
