@@ -131,6 +131,25 @@ async function watchRegistrations(cdp: CDPSession) {
   };
 }
 
+/** The query keys the app keeps on the device for offline reading (its IndexedDB copy of the query cache). */
+function keptOnDevice(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const opened = indexedDB.open('commpro-offline');
+        opened.onerror = () => reject(new Error('IndexedDB'));
+        opened.onsuccess = () => {
+          const read = opened.result.transaction('cache', 'readonly').objectStore('cache').get('queries');
+          read.onerror = () => reject(new Error('IndexedDB'));
+          read.onsuccess = () => {
+            const kept = read.result as { state: { queries: { queryKey: unknown }[] } } | undefined;
+            resolve(kept?.state.queries.map((query) => JSON.stringify(query.queryKey)) ?? []);
+          };
+        };
+      }),
+  );
+}
+
 interface ShownNotification {
   title: string;
   body: string;
@@ -334,7 +353,9 @@ test('B gets A’s text and missed call as push notifications with the app close
   await expect(banner).toContainText('1 message waiting to send');
   await shot(b2, 'offline-queued-phone');
 
-  // Reloaded while offline: the conversation is read from the device, the message still waits.
+  // Reloaded while offline: the conversation is read from the device, the message still waits. (The app writes
+  // its copy half a second after a change; a reload sooner than that would find the one before.)
+  await expect.poll(() => keptOnDevice(b2)).toContain(JSON.stringify(['messages', 'thread', numberB, numberA]));
   await b2.reload();
   await expect(b2.getByRole('heading', { name: 'Hélène Martin', level: 1 })).toBeVisible();
   await expect(b2.getByTestId('message').filter({ hasText: text })).toBeVisible();

@@ -69,7 +69,8 @@ delete serverEnv.REDIS_URL;
 // An administrator for the specs (e.g. to put an account on a plan). PGlite is single-process:
 // the CLI runs on the DATA_DIR before the server opens it.
 const admin = { email: 'e2e-admin@example.com', password: `${randomBytes(18).toString('base64url')}-Aa1` };
-const created = spawnSync(process.execPath, [adminCli, '--email', admin.email, '--password', admin.password], {
+// `--password=…` in one piece: a generated password may start with "-", which would read as an option.
+const created = spawnSync(process.execPath, [adminCli, `--email=${admin.email}`, `--password=${admin.password}`], {
   cwd: repoRoot,
   env: serverEnv,
   encoding: 'utf8',

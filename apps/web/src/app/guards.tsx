@@ -44,21 +44,20 @@ export function RequireAuth() {
   const restoring = useIsRestoring();
   const kept = useQueryClient().getQueryData(queryKeys.me) !== undefined;
   if (status === 'signed-out') return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-  if (status === 'signed-in') return <Outlet />;
-  if (restoring || !kept) return status === 'starting' ? <Splash /> : <Unreachable />;
-  return status === 'unreachable' ? <OfflineOutlet /> : <Outlet />;
+  if (status !== 'signed-in' && (restoring || !kept)) return status === 'starting' ? <Splash /> : <Unreachable />;
+  // One element for every state from here, so going offline and back never remounts the screens (and a draft survives).
+  return <SignedInOutlet offline={status === 'unreachable'} />;
 }
 
-/** The app from the kept data, trying the server again as soon as the browser is back online. */
-function OfflineOutlet() {
+/** The app; offline, it tries the server again as soon as the browser is back online. */
+function SignedInOutlet({ offline }: { offline: boolean }) {
   const { retryStart } = useAuth();
-  useEffect(
-    () =>
-      connectivity.subscribe(() => {
-        if (connectivity.status() !== 'offline') retryStart();
-      }),
-    [retryStart],
-  );
+  useEffect(() => {
+    if (!offline) return;
+    return connectivity.subscribe(() => {
+      if (connectivity.status() !== 'offline') retryStart();
+    });
+  }, [offline, retryStart]);
   return <Outlet />;
 }
 

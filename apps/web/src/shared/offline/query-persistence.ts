@@ -84,7 +84,7 @@ export function persistQueries(
 
   const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
     if (event.type !== 'added' && event.type !== 'removed' && event.type !== 'updated') return;
-    timer ??= setTimeout(write, options.throttleMs ?? 1000);
+    timer ??= setTimeout(write, options.throttleMs ?? 500);
   });
   const stopFlushing = options.flushWhen?.(() => {
     if (timer === undefined) return;
