@@ -102,7 +102,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     contentSecurityPolicy: {
       directives: {
         'img-src': ["'self'", 'data:', 'blob:'],
-        'connect-src': ["'self'", ...config.corsOrigins, ...(stripe ? ['https://api.stripe.com'] : [])],
+        'connect-src': [
+          "'self'",
+          ...config.corsOrigins,
+          ...(stripe ? ['https://api.stripe.com'] : []),
+          // Twilio's Voice SDK signals over its own websocket and reports call quality to its own host.
+          ...(config.carrier.kind === 'twilio' ? ['wss://*.twilio.com', 'https://*.twilio.com'] : []),
+        ],
         // Stripe Elements: its script and the frames that hold the card fields (and 3-D Secure).
         ...(stripe
           ? {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeTestApp } from '../helpers/stripe-flows.js';
 import { createTestApp, STRONG_PASSWORD, type TestApp, uniqueEmail } from '../helpers/test-app.js';
 
 const ALLOWED_ORIGIN = 'https://app.example.com';
@@ -183,6 +184,22 @@ describe('security headers', () => {
       expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
     } finally {
       await secure.close();
+    }
+  });
+
+  it('lets Stripe Elements load and talk to Stripe only when Stripe takes payment', async () => {
+    const local = String((await t.app.inject({ method: 'GET', url: '/health' })).headers['content-security-policy']);
+    expect(local).not.toContain('stripe.com');
+    const stripe = await createStripeTestApp('2031-01-01T00:00:00.000Z');
+    try {
+      const csp = String(
+        (await stripe.app.inject({ method: 'GET', url: '/health' })).headers['content-security-policy'],
+      );
+      expect(csp).toContain("script-src 'self' https://js.stripe.com");
+      expect(csp).toContain('frame-src https://js.stripe.com https://hooks.stripe.com');
+      expect(csp).toMatch(/connect-src 'self'[^;]* https:\/\/api\.stripe\.com/);
+    } finally {
+      await stripe.close();
     }
   });
 
