@@ -25,7 +25,7 @@ import {
 } from './use-notifications';
 import './notifications.css';
 
-export const TYPE_ICONS: Record<NotificationType, ComponentType<{ size?: number; 'aria-hidden'?: boolean }>> = {
+const TYPE_ICONS: Record<NotificationType, ComponentType<{ size?: number; 'aria-hidden'?: boolean }>> = {
   CALL_MISSED: PhoneMissed,
   MESSAGE_RECEIVED: MessageSquare,
   VOICEMAIL: Voicemail,

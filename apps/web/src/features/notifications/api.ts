@@ -55,5 +55,4 @@ export const notificationsKeys = {
   unread: ['notifications', 'unread'] as const,
   devices: ['notifications', 'devices'] as const,
   preferences: ['notifications', 'preferences'] as const,
-  pushConfig: ['notifications', 'push-config'] as const,
 };

@@ -185,5 +185,3 @@ export function createPushRegistration(deps: PushRegistrationDeps) {
     },
   };
 }
-
-export type PushRegistration = ReturnType<typeof createPushRegistration>;

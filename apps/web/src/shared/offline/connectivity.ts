@@ -75,8 +75,6 @@ export function createConnectivity(deps: ConnectivityDeps) {
   };
 }
 
-export type Connectivity = ReturnType<typeof createConnectivity>;
-
 /** The app's one connectivity store, fed by the browser's events here and by the socket (app/use-realtime.ts). */
 export const connectivity = createConnectivity({
   initiallyOnline: typeof navigator === 'undefined' ? true : navigator.onLine,
