@@ -165,18 +165,20 @@ test('A calls B, B answers, they talk (audio both ways), A mutes, B hangs up; a 
   await expect(screenA).toBeHidden();
   await expect(screenB).toBeHidden({ timeout: 10_000 });
 
-  // Both histories: the completed call, its direction and duration.
+  // Both histories: the completed call, its direction and a duration of some seconds (how many depends on the
+  // machine's load, not on the app).
+  const talked = /^00:(0[1-9]|[1-5]\d)$/;
   const rowB = callRow(b, shownA);
   await expect(rowB).toHaveAttribute('data-status', 'COMPLETED');
   await expect(rowB).toHaveAttribute('data-direction', 'INBOUND');
-  await expect(rowB.getByTestId('call-detail')).toHaveText(/^00:0[1-9]$/);
+  await expect(rowB.getByTestId('call-detail')).toHaveText(talked);
   await a.goto('/calls');
   const rowA = callRow(a, shownB);
   await expect(rowA).toHaveAttribute('data-status', 'COMPLETED');
   await expect(rowA).toHaveAttribute('data-direction', 'OUTBOUND');
   await expect(rowA).toContainText('Outgoing');
   const duration = (await rowA.getByTestId('call-detail').textContent()) ?? '';
-  expect(duration).toMatch(/^00:0[1-9]$/);
+  expect(duration).toMatch(talked);
   await shot(a, 'calls-history-phone');
 
   // The call's page: its timeline and figures.
