@@ -45,21 +45,18 @@ export function useRealtime(): void {
       },
     });
 
-    let connectedBefore = false;
-    // Until the first connection there is nothing lost: the offline banner waits for a disconnection.
+    // The offline banner waits for a disconnection, not for the first connection.
     connectivity.setSocketConnected(null);
     socket.on('connect', () => {
       retries = 0;
       connectivity.setSocketConnected(true);
-      // Back after a disconnection: events may have been missed meanwhile.
-      if (connectedBefore) {
-        void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
-        void queryClient.invalidateQueries({ queryKey: callsKeys.all });
-        void queryClient.invalidateQueries({ queryKey: contactsKeys.histories });
-        void queryClient.invalidateQueries({ queryKey: notificationsKeys.lists });
-        void queryClient.invalidateQueries({ queryKey: notificationsKeys.unread });
-      }
-      connectedBefore = true;
+      // Events sent before this connection (the first one too: a page loads its data before the socket joins
+      // the user's room, and a send's statuses can come in between) never reach us: read what they changed.
+      void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+      void queryClient.invalidateQueries({ queryKey: callsKeys.all });
+      void queryClient.invalidateQueries({ queryKey: contactsKeys.histories });
+      void queryClient.invalidateQueries({ queryKey: notificationsKeys.lists });
+      void queryClient.invalidateQueries({ queryKey: notificationsKeys.unread });
     });
     socket.on('disconnect', () => connectivity.setSocketConnected(false));
 
