@@ -10,3 +10,4 @@ export * from './billing.js';
 export * from './realtime.js';
 export * from './sms-segments.js';
 export * from './notifications.js';
+export * from './admin.js';
