@@ -31,6 +31,14 @@ export const users = pgTable(
     emailVerified: boolean().notNull().default(false),
     isActive: boolean().notNull().default(true),
     lastLogin: timestamp({ withTimezone: true }),
+    /** Set by an operator: no sign-in, no API call, no sending until reactivated. */
+    suspendedAt: timestamp({ withTimezone: true }),
+    suspendedReason: text(),
+    /**
+     * The person deleted their account: the row stays, emptied of everything
+     * personal, because the invoices issued to it must be kept by law.
+     */
+    deletedAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
   (t) => [index('users_phone_number_idx').on(t.phoneNumber)],

@@ -1,5 +1,6 @@
 /** Every table, for drizzle-kit and the typed client. Each module owns its own table file. */
 export * from '../../modules/auth/auth.table.js';
+export * from '../../modules/admin/audit.table.js';
 export * from '../../modules/notifications/notifications.table.js';
 export * from '../../modules/numbers/numbers.table.js';
 export * from '../../modules/billing/billing.table.js';
