@@ -3,6 +3,7 @@ import { authSession } from '../shared/api/client';
 import { idbQueriesStore } from '../shared/offline/idb-store';
 import { persistQueries, restoreQueries, type PersistenceOptions } from '../shared/offline/query-persistence';
 import { outbox } from '../features/messages/use-outbox';
+import { forgetRecentMessages } from '../features/messages/cache';
 import { pushRegistration } from '../features/notifications/use-push';
 
 /** Raised when the shape of kept data changes, so an older copy is not read as the new shape. */
@@ -72,6 +73,7 @@ export function startOfflineCache(queryClient: QueryClient): Promise<void> {
 authSession.subscribe((event) => {
   if (event.type !== 'signed-out') return;
   outbox.clear();
+  forgetRecentMessages();
   void store.remove().catch(() => undefined);
   void pushRegistration.forget().catch(() => undefined);
 });

@@ -4,8 +4,67 @@ import { endsOf, messagesKeys } from './api';
 
 type StatusEvent = Parameters<ServerToClientEvents['message:status']>[0];
 
+/**
+ * What this tab learnt lately outside a fetch: messages sent or received, and
+ * status events. A fetch that left before one of them answers with the state
+ * from before it, and a thread still loading for the first time has no cache
+ * for an event to land in; applied to every answer, these keep the screen
+ * from going back in time. A minute outlasts any fetch in flight.
+ */
+const RECENT_MS = 60_000;
+const recentMessages = new Map<string, { message: Message; at: number }>();
+const recentStatuses = new Map<string, { event: StatusEvent; at: number }>();
+
+function forgetOld(now: number): void {
+  for (const recent of [recentMessages, recentStatuses]) {
+    for (const [id, entry] of recent) if (now - entry.at > RECENT_MS) recent.delete(id);
+  }
+}
+
+/** Signing out: nothing of the person stays in memory either. */
+export function forgetRecentMessages(): void {
+  recentMessages.clear();
+  recentStatuses.clear();
+}
+
+const newestFirst = (a: Message, b: Message) => Date.parse(b.createdAt) - Date.parse(a.createdAt);
+
+/** A thread as the server answered, with what the socket and sends told us since that answer may have left. */
+export function reconcileThread(list: MessageList, mine: string, their: string): MessageList {
+  forgetOld(Date.now());
+  const messages = list.messages.slice();
+  let total = list.total;
+  for (const { message } of recentMessages.values()) {
+    const ends = endsOf(message);
+    if (ends.mine !== mine || ends.their !== their) continue;
+    const index = messages.findIndex((item) => item.id === message.id);
+    if (index >= 0) {
+      messages[index] = mergeMessage(messages[index]!, message);
+    } else {
+      messages.push(message);
+      total += 1;
+    }
+  }
+  return { messages: messages.map(withRecentStatus).sort(newestFirst), total };
+}
+
+/** The conversation list as the server answered, its last messages' statuses brought up to date. */
+export function reconcileConversations(list: ConversationList): ConversationList {
+  forgetOld(Date.now());
+  return {
+    ...list,
+    conversations: list.conversations.map((item) => ({ ...item, lastMessage: withRecentStatus(item.lastMessage) })),
+  };
+}
+
+function withRecentStatus(message: Message): Message {
+  const recent = recentStatuses.get(message.id);
+  return recent ? applyStatus(message, recent.event) : message;
+}
+
 /** Adds or replaces a message in its thread's cache (newest first), whoever learnt of it first: the send response or the socket. */
 export function upsertMessage(queryClient: QueryClient, message: Message): void {
+  recentMessages.set(message.id, { message, at: Date.now() });
   const { mine, their } = endsOf(message);
   queryClient.setQueryData<MessageList>(messagesKeys.thread(mine, their), (list) => {
     if (!list) return list;
@@ -16,7 +75,7 @@ export function upsertMessage(queryClient: QueryClient, message: Message): void 
       messages[index] = mergeMessage(list.messages[index]!, message);
       return { ...list, messages };
     }
-    const messages = [message, ...list.messages].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    const messages = [message, ...list.messages].sort(newestFirst);
     return { messages, total: list.total + 1 };
   });
 }
@@ -53,6 +112,8 @@ function applyStatus(message: Message, event: StatusEvent): Message {
 
 /** Moves a message's status along in every cache that holds it (its thread and the conversation list). */
 export function applyStatusEvent(queryClient: QueryClient, event: StatusEvent): void {
+  const known = recentStatuses.get(event.id)?.event;
+  if (!known || ORDER[event.status] >= ORDER[known.status]) recentStatuses.set(event.id, { event, at: Date.now() });
   queryClient.setQueriesData<MessageList>({ queryKey: messagesKeys.threads }, (list) =>
     list?.messages.some((message) => message.id === event.id)
       ? { ...list, messages: list.messages.map((message) => applyStatus(message, event)) }
@@ -68,11 +129,6 @@ export function applyStatusEvent(queryClient: QueryClient, event: StatusEvent): 
         }
       : list,
   );
-  // A fetch already on its way may carry the status from before this event and overwrite it on arrival:
-  // fetch again (cancelling that one), so the status shown is never older than the last event.
-  for (const queryKey of [messagesKeys.threads, messagesKeys.conversations]) {
-    if (queryClient.isFetching({ queryKey }) > 0) void queryClient.invalidateQueries({ queryKey });
-  }
 }
 
 /** A message sent or received, from the socket or a send: into its thread, and the list is fetched again. */
@@ -82,6 +138,7 @@ export function onNewMessage(queryClient: QueryClient, message: Message): void {
 }
 
 export function removeMessage(queryClient: QueryClient, message: Message): void {
+  recentMessages.delete(message.id);
   const { mine, their } = endsOf(message);
   queryClient.setQueryData<MessageList>(messagesKeys.thread(mine, their), (list) =>
     list

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { browserLock } from '../../shared/api/auth-session';
 import { connectivity } from '../../shared/offline/connectivity';
-import { endsOf, messagesApi, messagesKeys } from './api';
+import { messagesApi } from './api';
 import { onNewMessage } from './cache';
 import { Outbox, OUTBOX_KEY, type OutboxEntry } from './outbox';
 
@@ -54,13 +54,9 @@ export function useOutboxRunner(active: boolean): void {
       if (connectivity.status() === 'offline' || !outbox.hasWaiting()) return;
       void outbox
         .flush((_entry, message) => {
+          // Back online, the thread is fetched again at the same time; the cache keeps this message from being
+          // lost to a fetch that left before it was stored.
           onNewMessage(queryClient, message);
-          // Back online, the thread is fetched again at the same time: a fetch that left before this message
-          // was stored would put the thread back without it. Fetch again (cancelling that one).
-          const { mine, their } = endsOf(message);
-          const thread = messagesKeys.thread(mine, their);
-          if (queryClient.isFetching({ queryKey: thread }) > 0)
-            void queryClient.invalidateQueries({ queryKey: thread });
         })
         .then((result) => {
           if (stopped) return;
