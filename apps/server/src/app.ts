@@ -30,7 +30,7 @@ import { AppError } from './platform/errors.js';
 import { createJobQueue, type JobHandler, type JobQueue, startJobWorker } from './platform/jobs/job-queue.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
-import { registerHealth } from './platform/http/health.js';
+import { type HealthProbes, registerHealth } from './platform/http/health.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerWebApp } from './platform/http/web-app.js';
@@ -165,11 +165,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       },
       onError: (err) => app.log.error({ err }, 'sandbox carrier callback failed'),
     });
-  registerHealth(app, {
+  // Shared by /health and the admin overview.
+  const healthProbes: HealthProbes = {
     database: () => deps.database.ping(),
     redis: deps.redis ? async () => void (await deps.redis!.ping()) : undefined,
     carrier: () => carrier.checkCredentials(),
-  });
+  };
+  registerHealth(app, healthProbes);
 
   const signer = createTokenSigner(deps.secrets.jwtSecret, clock);
   registerAuthentication(app, signer);

@@ -30,6 +30,14 @@ async function run(probe: Probe): Promise<Status> {
   }
 }
 
+export type DependencyHealth = Record<keyof HealthProbes, Status>;
+
+/** Asks every dependency at once; each answers within the probe timeout or counts as ERROR. */
+export async function checkDependencies(probes: HealthProbes): Promise<DependencyHealth> {
+  const [database, redis, carrier] = await Promise.all([run(probes.database), run(probes.redis), run(probes.carrier)]);
+  return { database, redis, carrier };
+}
+
 /** The seed's health check: 200 when every configured dependency answers, 503 otherwise. */
 export function registerHealth(app: FastifyInstance, probes: HealthProbes): void {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -43,12 +51,7 @@ export function registerHealth(app: FastifyInstance, probes: HealthProbes): void
       config: { rateLimit: false },
     },
     async (_request, reply) => {
-      const [database, redis, carrier] = await Promise.all([
-        run(probes.database),
-        run(probes.redis),
-        run(probes.carrier),
-      ]);
-      const services = { database, redis, carrier };
+      const services = await checkDependencies(probes);
       const degraded = Object.values(services).includes('ERROR');
       return reply.status(degraded ? 503 : 200).send({
         status: degraded ? 'DEGRADED' : 'OK',
