@@ -53,3 +53,23 @@ export const HealthResponse = z.object({
   }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
+
+/** GET /health/live: the process answers; nothing else is asked. */
+export const LivenessResponse = z.object({
+  status: z.literal('OK'),
+  uptime: z.number(),
+});
+export type LivenessResponse = z.infer<typeof LivenessResponse>;
+
+/**
+ * GET /health/ready: whether this node should receive traffic. Only what every
+ * request needs counts (the database, Redis when configured); the carrier does not.
+ */
+export const ReadinessResponse = z.object({
+  status: z.enum(['READY', 'NOT_READY']),
+  services: z.object({
+    database: HealthStatus,
+    redis: HealthStatus,
+  }),
+});
+export type ReadinessResponse = z.infer<typeof ReadinessResponse>;

@@ -1,4 +1,4 @@
-import { HealthResponse } from '@commpro/contracts';
+import { HealthResponse, LivenessResponse, ReadinessResponse } from '@commpro/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 
@@ -38,9 +38,17 @@ export async function checkDependencies(probes: HealthProbes): Promise<Dependenc
   return { database, redis, carrier };
 }
 
-/** The seed's health check: 200 when every configured dependency answers, 503 otherwise. */
+/**
+ * The seed's health check (/health: 200 when every configured dependency
+ * answers, 503 otherwise) and the split an orchestrator wants:
+ * /health/live says the process serves requests (restart it when not), and
+ * /health/ready whether it should get traffic. Once shutdown starts Fastify
+ * answers 503 to every request, readiness included, so the load balancer drains
+ * this node while in-flight requests finish.
+ */
 export function registerHealth(app: FastifyInstance, probes: HealthProbes): void {
-  app.withTypeProvider<ZodTypeProvider>().get(
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
     '/health',
     {
       schema: {
@@ -59,6 +67,41 @@ export function registerHealth(app: FastifyInstance, probes: HealthProbes): void
         timestamp: Date.now(),
         services,
       });
+    },
+  );
+
+  routes.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Liveness: the process serves requests (no dependency is asked)',
+        response: { 200: LivenessResponse },
+      },
+      config: { rateLimit: false },
+    },
+    async () => ({ status: 'OK' as const, uptime: process.uptime() }),
+  );
+
+  routes.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Readiness: the database and Redis (when configured) answer',
+        response: { 200: ReadinessResponse, 503: ReadinessResponse },
+      },
+      config: { rateLimit: false },
+    },
+    async (_request, reply) => {
+      // The carrier is left out on purpose: an outage at the carrier hits every
+      // node alike, and taking them all out of the load balancer would turn it
+      // into a full outage (no login, no history, no contacts). /health reports it.
+      const { database, redis } = await checkDependencies({ ...probes, carrier: undefined });
+      const ready = database !== 'ERROR' && redis !== 'ERROR';
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'READY' : 'NOT_READY', services: { database, redis } });
     },
   );
 }
