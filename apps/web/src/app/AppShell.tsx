@@ -1,4 +1,14 @@
-import { Bell, MailWarning, MessageSquare, Phone, Settings, Users, X, type LucideIcon } from 'lucide-react';
+import {
+  Bell,
+  MailWarning,
+  MessageSquare,
+  Phone,
+  Settings,
+  ShieldCheck,
+  Users,
+  X,
+  type LucideIcon,
+} from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
@@ -50,6 +60,8 @@ export function AppShell() {
       badge: unread,
     },
     { to: '/settings', label: t('nav.settings'), icon: Settings },
+    // Operators only; the API refuses everyone else anyway.
+    ...(me?.role === 'ADMIN' ? [{ to: '/admin', label: t('nav.admin'), icon: ShieldCheck }] : []),
   ];
 
   return (
@@ -87,7 +99,12 @@ export function AppShell() {
         <Outlet />
       </main>
       <CallLayer />
-      <nav className="tabbar" aria-label={t('nav.main')}>
+      <nav
+        className="tabbar"
+        aria-label={t('nav.main')}
+        // An administrator has one tab more.
+        style={{ gridTemplateColumns: `repeat(${tabs.length}, 1fr)` }}
+      >
         {tabs.map((tab) => (
           <NavLink key={tab.to} to={tab.to} className="tabbar__link">
             <TabIcon tab={tab} size={22} />

@@ -1,5 +1,14 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppearanceSection } from '../features/account/AppearanceSection';
+import { AdminLayout } from '../features/admin/AdminLayout';
+import { AuditPage } from '../features/admin/AuditPage';
+import { ChartsPage } from '../features/admin/ChartsPage';
+import { NumbersPage as AdminNumbersPage } from '../features/admin/NumbersPage';
+import { OverviewPage } from '../features/admin/OverviewPage';
+import { SandboxPage } from '../features/admin/SandboxPage';
+import { UserDetailPage } from '../features/admin/UserDetailPage';
+import { UsersPage } from '../features/admin/UsersPage';
+import { WebhooksPage } from '../features/admin/WebhooksPage';
 import { ProfileSection } from '../features/account/ProfileSection';
 import { SecuritySection } from '../features/account/SecuritySection';
 import { SettingsLayout } from '../features/account/SettingsLayout';
@@ -83,6 +92,20 @@ export const router = createBrowserRouter([
           { path: '/numbers', element: <MyNumbersPage /> },
           { path: '/numbers/buy', element: <BuyNumberPage /> },
           { path: '/plans', element: <PlansPage /> },
+          {
+            path: '/admin',
+            element: <AdminLayout />,
+            children: [
+              { index: true, element: <OverviewPage /> },
+              { path: 'charts', element: <ChartsPage /> },
+              { path: 'users', element: <UsersPage /> },
+              { path: 'users/:userId', element: <UserDetailPage /> },
+              { path: 'numbers', element: <AdminNumbersPage /> },
+              { path: 'webhooks', element: <WebhooksPage /> },
+              { path: 'audit', element: <AuditPage /> },
+              { path: 'sandbox', element: <SandboxPage /> },
+            ],
+          },
           {
             path: '/settings',
             element: <SettingsLayout />,

@@ -1,0 +1,171 @@
+import type { AdminWebhookRow } from '@commpro/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { RotateCw } from 'lucide-react';
+import { useState } from 'react';
+import { errorMessage } from '../../shared/api/error-message';
+import { formatDateTime } from '../../shared/i18n/format';
+import { useI18n } from '../../shared/i18n/i18n';
+import { Badge } from '../../shared/ui/Badge';
+import { Button } from '../../shared/ui/Button';
+import { SelectField } from '../../shared/ui/Field';
+import { LoadingBlock } from '../../shared/ui/Spinner';
+import { AdminSection, LoadError } from './AdminStates';
+import { adminApi } from './api';
+import { withChosen } from './format';
+import { Pager, PAGE_SIZE } from './Pager';
+import { refreshAdmin, useAdminWebhooks } from './use-admin';
+
+const OUTCOMES = ['processed', 'failed', 'pending'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+const OUTCOME_TONE = { processed: 'success', failed: 'danger', pending: 'warning' } as const;
+
+export function WebhooksPage() {
+  const { t } = useI18n();
+  const [source, setSource] = useState('');
+  const [type, setType] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | ''>('');
+  const [offset, setOffset] = useState(0);
+  const webhooks = useAdminWebhooks({
+    source: source || undefined,
+    type: type || undefined,
+    outcome: outcome || undefined,
+    limit: PAGE_SIZE,
+    offset,
+  });
+  // The filters offer what the log has seen; keep the chosen one listed while a filter narrows the page.
+  const sources = withChosen(webhooks.data?.sources ?? [], source);
+  const types = withChosen(webhooks.data?.types ?? [], type);
+
+  return (
+    <AdminSection title={t('admin.nav.webhooks')}>
+      <form className="admin-filters" onSubmit={(event) => event.preventDefault()}>
+        <SelectField
+          label={t('admin.webhooks.source')}
+          value={source}
+          onChange={(event) => {
+            setSource(event.target.value);
+            setOffset(0);
+          }}
+        >
+          <option value="">{t('admin.filters.all')}</option>
+          {sources.map((value) => (
+            <option key={value} value={value}>
+              {value}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label={t('admin.webhooks.type')}
+          value={type}
+          onChange={(event) => {
+            setType(event.target.value);
+            setOffset(0);
+          }}
+        >
+          <option value="">{t('admin.filters.all')}</option>
+          {types.map((value) => (
+            <option key={value} value={value}>
+              {value}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label={t('admin.webhooks.outcome')}
+          value={outcome}
+          onChange={(event) => {
+            setOutcome(event.target.value as Outcome | '');
+            setOffset(0);
+          }}
+        >
+          <option value="">{t('admin.filters.all')}</option>
+          {OUTCOMES.map((value) => (
+            <option key={value} value={value}>
+              {t(`admin.webhooks.outcome.${value}`)}
+            </option>
+          ))}
+        </SelectField>
+      </form>
+      {webhooks.isPending ? (
+        <LoadingBlock label={t('common.loading')} />
+      ) : webhooks.isError ? (
+        <LoadError error={webhooks.error} onRetry={() => void webhooks.refetch()} />
+      ) : (
+        <>
+          <p className="admin-count" aria-live="polite">
+            {t('admin.webhooks.count', { count: webhooks.data.total })}
+          </p>
+          {webhooks.data.webhooks.length === 0 ? (
+            <p className="muted">{t('admin.webhooks.none')}</p>
+          ) : (
+            <div className="admin-table-wrap">
+              <table className="admin-table admin-table--cards">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('admin.webhooks.received')}</th>
+                    <th scope="col">{t('admin.webhooks.source')}</th>
+                    <th scope="col">{t('admin.webhooks.type')}</th>
+                    <th scope="col">{t('admin.webhooks.outcome')}</th>
+                    <th scope="col">{t('admin.webhooks.error')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('admin.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {webhooks.data.webhooks.map((row) => (
+                    <WebhookRow key={row.id} row={row} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Pager offset={offset} total={webhooks.data.total} onChange={setOffset} />
+        </>
+      )}
+    </AdminSection>
+  );
+}
+
+function WebhookRow({ row }: { row: AdminWebhookRow }) {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const replay = useMutation({
+    mutationFn: () => adminApi.replayWebhook(row.id),
+    onSettled: () => refreshAdmin(queryClient),
+  });
+  return (
+    <tr>
+      <th scope="row" data-label={t('admin.webhooks.received')}>
+        {formatDateTime(row.createdAt, locale)}
+      </th>
+      <td data-label={t('admin.webhooks.source')}>{row.source}</td>
+      <td data-label={t('admin.webhooks.type')} className="admin-mono">
+        {row.eventType ?? '—'}
+      </td>
+      <td data-label={t('admin.webhooks.outcome')}>
+        <Badge tone={OUTCOME_TONE[row.outcome]}>{t(`admin.webhooks.outcome.${row.outcome}`)}</Badge>
+        {row.statusCode !== null && <span className="admin-table__secondary">HTTP {row.statusCode}</span>}
+      </td>
+      <td data-label={t('admin.webhooks.error')} className="admin-table__error">
+        {row.error ?? '—'}
+      </td>
+      <td className="admin-table__actions">
+        {row.replayable && !replay.isSuccess && (
+          <Button
+            size="sm"
+            variant="secondary"
+            icon={<RotateCw size={14} aria-hidden />}
+            loading={replay.isPending}
+            onClick={() => replay.mutate()}
+          >
+            {t('admin.webhooks.replay')}
+          </Button>
+        )}
+        <span role="status" className="admin-replay-result">
+          {replay.isSuccess && <Badge tone="success">{t('admin.webhooks.replayed')}</Badge>}
+          {replay.isError && <span className="field__error">{errorMessage(replay.error, t)}</span>}
+        </span>
+      </td>
+    </tr>
+  );
+}
