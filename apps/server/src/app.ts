@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
+import { adminInsightsRoutes } from './modules/admin/admin-insights.routes.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingModule } from './modules/billing/index.js';
@@ -35,6 +36,7 @@ import { registerMetrics } from './platform/http/metrics.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { registerWebApp } from './platform/http/web-app.js';
 import { loggerOptions } from './platform/logger.js';
+import { registerWebhookReplay } from './platform/webhooks/webhook-replay.js';
 import { attachRealtime } from './platform/realtime/socket-server.js';
 import type { Secrets } from './platform/secrets.js';
 import { createDataKeys } from './platform/crypto-keys/data-keys.js';
@@ -172,6 +174,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     carrier: () => carrier.checkCredentials(),
   };
   registerHealth(app, healthProbes);
+  // Webhook routes register what an operator may replay; the admin routes run it.
+  const webhookReplay = registerWebhookReplay(app);
 
   const signer = createTokenSigner(deps.secrets.jwtSecret, clock);
   registerAuthentication(app, signer);
@@ -319,6 +323,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     history: { calls: calls.service.forContact, messages: messaging.service.forContact },
   });
   await app.register(adminRoutes, { prefix: '/api/admin', billing });
+  await app.register(adminInsightsRoutes, {
+    prefix: '/api/admin',
+    db: deps.database.db,
+    healthProbes,
+    carrier: config.carrier.kind,
+    replay: webhookReplay,
+    clock,
+  });
   if (carrier.simulateInbound && carrier.simulateInboundCall) {
     await app.register(sandboxRoutes, {
       prefix: '/api/sandbox',

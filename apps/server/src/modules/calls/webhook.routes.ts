@@ -61,11 +61,20 @@ export async function callsWebhookRoutes(fastify: FastifyInstance, options: Call
     return reply.headers(twiml).send(body);
   });
 
+  const applyStatus = async (params: Record<string, string>) => {
+    const { outcome } = await options.service.applyStatus(params);
+    return { processed: outcome !== 'pending', result: outcome };
+  };
+  // Only status callbacks may be run again by an operator: applying one twice changes nothing. The voice
+  // and dial webhooks answer a live call with TwiML (a replay has nobody to answer), and a recording's
+  // callback names its call only in the URL the carrier signed, not in the parameters a replay runs with.
+  fastify.webhookReplay.register(options.source, CALL_STATUS_EVENT, async (params) => {
+    const { processed } = await applyStatus(params);
+    return processed ? { processed } : { processed, afterLogged: () => options.service.settlePending(params.CallSid!) };
+  });
+
   fastify.post('/webhooks/status', { schema: { hide: true }, config: limit }, async (request) => {
-    const outcome = await handle(request, { type: CALL_STATUS_EVENT, externalId: callSid }, async (params) => {
-      const { outcome } = await options.service.applyStatus(params);
-      return { processed: outcome !== 'pending', result: outcome };
-    });
+    const outcome = await handle(request, { type: CALL_STATUS_EVENT, externalId: callSid }, applyStatus);
     // Kept as pending only now that the log says so: the call may have got its carrier id meanwhile.
     if (outcome === 'pending') await options.service.settlePending((request.body as Record<string, string>).CallSid!);
     return { success: true };

@@ -33,11 +33,22 @@ export async function messagingWebhookRoutes(fastify: FastifyInstance, options: 
     return reply.type('text/xml').send(EMPTY_TWIML);
   });
 
+  const applyStatus = async (params: Record<string, string>) => {
+    const { outcome } = await options.service.applyStatus(params);
+    return { processed: outcome !== 'pending', result: outcome };
+  };
+  // A status callback holds nothing the log redacts, and applying it twice changes nothing: an operator
+  // may run a failed one again. Inbound messages are not replayable: the log keeps no text (Body, media),
+  // and replaying one would put an empty message in someone's inbox.
+  fastify.webhookReplay.register(options.source, STATUS_EVENT, async (params) => {
+    const { processed } = await applyStatus(params);
+    return processed
+      ? { processed }
+      : { processed, afterLogged: () => options.service.settlePending(params.MessageSid!) };
+  });
+
   fastify.post('/webhooks/status', { schema: { hide: true }, config: limit }, async (request) => {
-    const outcome = await handle(request, { type: STATUS_EVENT, externalId: messageSid }, async (params) => {
-      const { outcome } = await options.service.applyStatus(params);
-      return { processed: outcome !== 'pending', result: outcome };
-    });
+    const outcome = await handle(request, { type: STATUS_EVENT, externalId: messageSid }, applyStatus);
     // Kept as pending only now that the log says so: the message may have got its carrier id meanwhile.
     if (outcome === 'pending')
       await options.service.settlePending((request.body as Record<string, string>).MessageSid!);

@@ -3,6 +3,9 @@ import type { WebhookVerifier } from '../../providers/carrier/carrier.port.js';
 import { AppError } from '../errors.js';
 import type { WebhookLog } from './webhook-log.js';
 
+/** The log's status for a call whose signature was checked and whose processing then threw. */
+export const PROCESSING_FAILED_STATUS = 500;
+
 export interface SignedWebhookOptions {
   verifier: WebhookVerifier;
   log: WebhookLog;
@@ -57,7 +60,7 @@ export function signedWebhook(options: SignedWebhookOptions) {
       return result;
     } catch (error) {
       await options.log.finished(logId, {
-        statusCode: 500,
+        statusCode: PROCESSING_FAILED_STATUS,
         processed: false,
         error: error instanceof Error ? error.message : String(error),
       });

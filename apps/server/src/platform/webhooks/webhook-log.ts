@@ -4,6 +4,8 @@ import { webhookLogs } from './webhook-logs.table.js';
 
 /** Provider parameters that carry content or credentials: never stored in the log. */
 const REDACTED_PARAMS = /^(Body|MediaUrl\d+|.*Token.*|.*Secret.*)$/i;
+/** What a redacted parameter's value is stored as. */
+export const REDACTED = '[redacted]';
 const KEPT_HEADERS = ['content-type', 'user-agent', 'x-twilio-signature', 'i-twilio-idempotency-token'];
 
 export interface WebhookLog {
@@ -39,7 +41,7 @@ export function createWebhookLog(db: Database, clock: () => Date): WebhookLog {
         ]),
       );
       const body = Object.fromEntries(
-        Object.entries(entry.params).map(([k, v]) => [k, REDACTED_PARAMS.test(k) ? '[redacted]' : v]),
+        Object.entries(entry.params).map(([k, v]) => [k, REDACTED_PARAMS.test(k) ? REDACTED : v]),
       );
       const [row] = await db
         .insert(webhookLogs)
