@@ -10,6 +10,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
 import { adminInsightsRoutes } from './modules/admin/admin-insights.routes.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
+import { createAccountDeletion } from './modules/auth/account-deletion.js';
+import { createAccountExport } from './modules/auth/account-export.js';
+import { accountRoutes } from './modules/auth/account.routes.js';
 import { type AuthService, registerAuthModule } from './modules/auth/index.js';
 import { createBillingModule } from './modules/billing/index.js';
 import { createStripeProvider } from './providers/billing/stripe-provider.js';
@@ -267,12 +270,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   Object.assign(jobHandlers, numbers.jobHandlers);
 
+  const storage =
+    config.storage.kind === 's3'
+      ? createS3Storage(config.storage)
+      : createLocalStorage(path.join(config.dataDir, 'files'));
   const media = createMediaService({
     db: deps.database.db,
-    storage:
-      config.storage.kind === 's3'
-        ? createS3Storage(config.storage)
-        : createLocalStorage(path.join(config.dataDir, 'files')),
+    storage,
     urlKey: createHmac('sha256', deps.secrets.jwtSecret).update('commpro media urls').digest('base64url'),
     publicUrl: config.publicUrl,
     maxBytes: config.messages.mediaMaxBytes,
@@ -280,6 +284,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(mediaRoutes, { prefix: '/api', signer, service: media });
 
+  const dataKeys = createDataKeys({ db: deps.database.db, master: parseKeyring(deps.secrets.encryptionKeys), clock });
   const messaging = await registerMessagingModule(app, {
     db: deps.database.db,
     contacts,
@@ -287,7 +292,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     numbers: numbers.service,
     quota: billingModule.quota,
     notifications,
-    sealer: createDataKeys({ db: deps.database.db, master: parseKeyring(deps.secrets.encryptionKeys), clock }),
+    sealer: dataKeys,
     jobs,
     realtime,
     describeFailure: describeDeliveryError,
@@ -299,6 +304,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clock,
   });
   Object.assign(jobHandlers, messaging.jobHandlers);
+  // The person's rights over their data (a copy, erasure) reach into every module.
+  await app.register(accountRoutes, {
+    prefix: '/api/auth',
+    exporter: createAccountExport({ db: deps.database.db, sealer: dataKeys, clock }),
+    deletion: createAccountDeletion({
+      db: deps.database.db,
+      auth,
+      numbers: numbers.service,
+      billing,
+      storage,
+      realtime,
+      clock,
+    }),
+    exportsPerHour: 5,
+  });
 
   const calls = await registerCallsModule(app, {
     db: deps.database.db,
