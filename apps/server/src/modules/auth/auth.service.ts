@@ -434,49 +434,6 @@ export function createAuthService(deps: AuthServiceDeps) {
       await requireSecondFactor(user, input.code, true);
     },
 
-    /**
-     * Checked on every authenticated request (one indexed query): a revoked
-     * session or a suspended account stops working at once, not when its
-     * 15-minute access token expires.
-     */
-    async accessState(auth: AccessClaims): Promise<AccessState> {
-      const row = await repo.accessState(auth.userId, auth.sessionId);
-      if (!row || !row.isActive || row.deleted) return 'CLOSED';
-      if (row.suspended) return 'SUSPENDED';
-      return row.sessionOpen ? 'OPEN' : 'SESSION_ENDED';
-    },
-
-    /** Operators: the person's signed-in devices (no token, ever). */
-    async sessionsOf(userId: string, page: Pagination): Promise<Omit<SessionList['sessions'][number], 'current'>[]> {
-      const { rows } = await repo.listActiveSessions(userId, clock(), page);
-      return rows.map((row) => ({
-        id: row.familyId,
-        deviceId: row.deviceId,
-        deviceName: row.deviceName,
-        ipAddress: row.ipAddress,
-        userAgent: row.userAgent,
-        createdAt: row.sessionStartedAt.toISOString(),
-        lastUsedAt: row.createdAt.toISOString(),
-        expiresAt: row.expiresAt.toISOString(),
-      }));
-    },
-
-    /** Operators (a suspension): every session of the person ends now, and their open apps are told. */
-    async endAllSessions(userId: string): Promise<number> {
-      const ended = await repo.revokeOtherSessions(userId, undefined, clock());
-      await endSessions(ended);
-      return ended.length;
-    },
-
-    /** Tells the person an operator turned their 2FA off, so a change they did not ask for is noticed. */
-    async noticeTwoFactorReset(userId: string): Promise<void> {
-      const user = await repo.findUserById(userId);
-      if (!user) return;
-      await mailer.send(twoFactorResetEmail(user.email)).catch((err: unknown) => {
-        deps.log.warn({ err, userId }, 'two-factor reset email failed');
-      });
-    },
-
     /** Whether the session an access token was issued for is still signed in. */
     isSessionActive: (auth: AccessClaims): Promise<boolean> =>
       repo.hasLiveSession(auth.userId, auth.sessionId, clock()),
