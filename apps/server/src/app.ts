@@ -32,6 +32,7 @@ import type { DatabaseHandle } from './platform/db/client.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './platform/email/mailer.js';
 import { AppError } from './platform/errors.js';
 import { createJobQueue, type JobHandler, type JobQueue, startJobWorker } from './platform/jobs/job-queue.js';
+import { registerJobMetrics } from './platform/jobs/job-metrics.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { type HealthProbes, registerHealth } from './platform/http/health.js';
@@ -190,6 +191,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     redis: deps.redis,
     corsOrigins: config.corsOrigins,
     isSessionActive: (claims) => sessions.isSessionActive(claims),
+    metrics,
   });
   const mailer =
     deps.mailer ??
@@ -198,7 +200,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       : createOutboxMailer(deps.database.db, app.log, { logLinks: config.env !== 'production' }));
 
   const jobHandlers: Record<string, JobHandler> = {};
-  const jobs = createJobQueue({ db: deps.database.db, handlers: jobHandlers, clock, log: app.log });
+  const jobMetrics = registerJobMetrics(metrics, { db: deps.database.db, clock });
+  const jobs = createJobQueue({
+    db: deps.database.db,
+    handlers: jobHandlers,
+    clock,
+    log: app.log,
+    onFailure: jobMetrics.onFailure,
+  });
   app.decorate('jobs', jobs);
   const cipher = createCipher(parseKeyring(deps.secrets.encryptionKeys));
   const contacts = createContactDirectory(deps.database.db);

@@ -1,8 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { safeEqual } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { bearerToken } from './authenticate.js';
+
+const webhookRequests = new WeakMap<FastifyRequest, { source: string; type: string }>();
+
+/** The signed webhook handler names its request: the request's duration then goes into the webhook latency. */
+export function markWebhookRequest(request: FastifyRequest, source: string, type: string): void {
+  webhookRequests.set(request, { source, type });
+}
 
 /**
  * Request counts and latency by route pattern (never the raw URL, which carries
@@ -26,6 +33,14 @@ export function registerMetrics(app: FastifyInstance, options: { token: string |
     registers: [registry],
   });
 
+  const webhookDuration = new Histogram({
+    name: 'commpro_webhook_duration_seconds',
+    help: 'Time to answer a signed carrier webhook (forged ones included), by source and event type',
+    labelNames: ['source', 'type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const labels = {
       method: request.method,
@@ -34,6 +49,8 @@ export function registerMetrics(app: FastifyInstance, options: { token: string |
     };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
+    const webhook = webhookRequests.get(request);
+    if (webhook) webhookDuration.observe(webhook, reply.elapsedTime / 1000);
   });
 
   app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (request, reply) => {

@@ -42,6 +42,8 @@ export function createJobQueue(deps: {
   handlers: Readonly<Record<string, JobHandler>>;
   clock: () => Date;
   log: { error(obj: object, msg: string): void };
+  /** Told of every failed attempt (the metrics count them); `exhausted` when it was the last. */
+  onFailure?: (job: JobRow, exhausted: boolean) => void;
 }): JobQueue {
   const { db, handlers, clock } = deps;
   let wakeListener: (() => void) | undefined;
@@ -86,6 +88,7 @@ export function createJobQueue(deps: {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');
     const exhausted = job.attempts >= job.maxAttempts;
+    deps.onFailure?.(job, exhausted);
     await db
       .update(jobs)
       .set({

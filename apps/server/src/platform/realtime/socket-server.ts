@@ -3,6 +3,7 @@ import { type ClientToServerEvents, type ServerToClientEvents, sessionRoom, user
 import type { FastifyInstance } from 'fastify';
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
+import { Gauge, type Registry } from 'prom-client';
 import { Server, type Socket } from 'socket.io';
 import type { AccessClaims, TokenSigner } from '../auth/access-tokens.js';
 
@@ -51,11 +52,21 @@ export function attachRealtime(
      * its socket connected would otherwise miss `session:revoked`.
      */
     isSessionActive: (claims: AccessClaims) => Promise<boolean>;
+    metrics: Registry;
   },
 ): Realtime {
   const io: RealtimeServer = new Server(app.server, {
     serveClient: false,
     cors: deps.corsOrigins.length ? { origin: [...deps.corsOrigins], credentials: true } : undefined,
+  });
+
+  new Gauge({
+    name: 'commpro_socket_connections',
+    help: 'Authenticated Socket.io connections open on this node',
+    registers: [deps.metrics],
+    collect() {
+      this.set(io.of('/').sockets.size);
+    },
   });
 
   const detachRedis = deps.redis ? attachRedisAdapter(io, deps.redis) : undefined;

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebhookVerifier } from '../../providers/carrier/carrier.port.js';
 import { AppError } from '../errors.js';
-import { describeError, type WebhookLog } from './webhook-log.js';
+import { markWebhookRequest } from '../http/metrics.js';
+import type { WebhookLog } from './webhook-log.js';
 
 /** The log's status for a call whose signature was checked and whose processing then threw. */
 export const PROCESSING_FAILED_STATUS = 500;
@@ -33,6 +34,7 @@ export function signedWebhook(options: SignedWebhookOptions) {
     event: { type: string; externalId: (params: Record<string, string>) => string | undefined },
     process: (params: Record<string, string>) => Promise<{ processed: boolean; result: T }>,
   ): Promise<T> {
+    markWebhookRequest(request, options.source, event.type);
     const params = (request.body ?? {}) as Record<string, string>;
     const entry = {
       source: options.source,
@@ -62,7 +64,7 @@ export function signedWebhook(options: SignedWebhookOptions) {
       await options.log.finished(logId, {
         statusCode: PROCESSING_FAILED_STATUS,
         processed: false,
-        error: describeError(error),
+        error: error instanceof Error ? error.message : String(error),
       });
       throw error;
     }
