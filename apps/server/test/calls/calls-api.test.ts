@@ -128,7 +128,8 @@ describe('GET /api/calls', () => {
     t.clock.advance(1_000);
     const failed = await initiate(t, owner.accessToken, owner.number, '+1 415 555 0004');
     t.clock.advance(1_000);
-    const cancelled = await initiate(t, owner.accessToken, owner.number, '+1 415 555 0151');
+    // A number that never answers: the hang-up always comes while it rings, however loaded the machine.
+    const cancelled = await initiate(t, owner.accessToken, owner.number, '+1 415 555 0003');
     await callAction(t, owner.accessToken, cancelled.id, 'hangup');
     await settle(t);
     ids = { completed: completed.id, failed: failed.id, cancelled: cancelled.id };

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gte, isNotNull, type SQL, sql } from 'drizzl
 import type { Database } from '../../platform/db/client.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { PROCESSING_FAILED_STATUS } from '../../platform/webhooks/signed-webhook.js';
-import { createWebhookLog, REDACTED } from '../../platform/webhooks/webhook-log.js';
+import { createWebhookLog, describeError, REDACTED } from '../../platform/webhooks/webhook-log.js';
 import { webhookLogs } from '../../platform/webhooks/webhook-logs.table.js';
 import type { WebhookReplayRegistry } from '../../platform/webhooks/webhook-replay.js';
 import { type AuditActor, recordAudit } from './audit-log.js';
@@ -155,7 +155,7 @@ export function createAdminWebhooks(deps: { db: Database; replay: WebhookReplayR
         await log.finished(id, { statusCode: 200, processed: result.processed });
         if (!result.processed) await result.afterLogged?.();
       } catch (cause) {
-        error = cause instanceof Error ? cause.message : String(cause);
+        error = describeError(cause);
         await log.finished(id, { statusCode: PROCESSING_FAILED_STATUS, processed: false, error });
       }
       const after = (await visibleRow(id))!;

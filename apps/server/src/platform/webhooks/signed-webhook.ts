@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebhookVerifier } from '../../providers/carrier/carrier.port.js';
 import { AppError } from '../errors.js';
 import { markWebhookRequest } from '../http/metrics.js';
-import type { WebhookLog } from './webhook-log.js';
+import { describeError, type WebhookLog } from './webhook-log.js';
 
 /** The log's status for a call whose signature was checked and whose processing then threw. */
 export const PROCESSING_FAILED_STATUS = 500;
@@ -64,7 +64,7 @@ export function signedWebhook(options: SignedWebhookOptions) {
       await options.log.finished(logId, {
         statusCode: PROCESSING_FAILED_STATUS,
         processed: false,
-        error: error instanceof Error ? error.message : String(error),
+        error: describeError(error),
       });
       throw error;
     }

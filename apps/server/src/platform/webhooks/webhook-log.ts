@@ -8,6 +8,19 @@ const REDACTED_PARAMS = /^(Body|MediaUrl\d+|.*Token.*|.*Secret.*)$/i;
 export const REDACTED = '[redacted]';
 const KEPT_HEADERS = ['content-type', 'user-agent', 'x-twilio-signature', 'i-twilio-idempotency-token'];
 
+const ERROR_MAX_LENGTH = 500;
+
+/**
+ * What the log says about a processing failure: the innermost cause's message
+ * (the database's or the provider's own words), never a wrapper's. A query
+ * error's message repeats the SQL and its parameters, which hold phone numbers.
+ */
+export function describeError(error: unknown): string {
+  let root = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  return (root instanceof Error ? root.message : String(root)).slice(0, ERROR_MAX_LENGTH);
+}
+
 export interface WebhookLog {
   /** Records a provider call as it arrives, before anything is trusted or processed. */
   received(entry: {

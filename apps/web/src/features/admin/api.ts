@@ -16,10 +16,16 @@ import { queryString } from './query';
 
 const id = (value: string) => encodeURIComponent(value);
 
+/** The contracts' paging fields are coerced (typed unknown as input); the web sends numbers. */
+type Paged<T> = Omit<T, 'limit' | 'offset'> & { limit?: number; offset?: number };
+export type UsersQuery = Paged<AdminUsersQuery>;
+export type NumbersQuery = Paged<AdminNumbersQuery>;
+export type WebhooksQuery = Paged<AdminWebhooksQuery>;
+
 export const adminApi = {
   overview: () => authedRequest<AdminOverview>('/api/admin/overview'),
   charts: (days: number) => authedRequest<AdminCharts>(`/api/admin/charts${queryString({ days })}`),
-  users: (query: AdminUsersQuery) => authedRequest<AdminUserList>(`/api/admin/users${queryString({ ...query })}`),
+  users: (query: UsersQuery) => authedRequest<AdminUserList>(`/api/admin/users${queryString({ ...query })}`),
   user: (userId: string) => authedRequest<AdminUserDetail>(`/api/admin/users/${id(userId)}`),
   suspendUser: (userId: string, reason: string) =>
     authedRequest<unknown>(`/api/admin/users/${id(userId)}/suspend`, { method: 'POST', body: { reason } }),
@@ -29,13 +35,12 @@ export const adminApi = {
     authedRequest<unknown>(`/api/admin/users/${id(userId)}/reset-2fa`, { method: 'POST', body: { reason } }),
   setPlan: (userId: string, tier: PlanTier) =>
     authedRequest<unknown>(`/api/admin/users/${id(userId)}/plan`, { method: 'PUT', body: { tier } }),
-  numbers: (query: AdminNumbersQuery) =>
-    authedRequest<AdminNumberList>(`/api/admin/numbers${queryString({ ...query })}`),
+  numbers: (query: NumbersQuery) => authedRequest<AdminNumberList>(`/api/admin/numbers${queryString({ ...query })}`),
   suspendNumber: (numberId: string, reason: string) =>
     authedRequest<unknown>(`/api/admin/numbers/${id(numberId)}/suspend`, { method: 'POST', body: { reason } }),
   releaseNumber: (numberId: string, reason: string) =>
     authedRequest<unknown>(`/api/admin/numbers/${id(numberId)}/release`, { method: 'POST', body: { reason } }),
-  webhooks: (query: AdminWebhooksQuery) =>
+  webhooks: (query: WebhooksQuery) =>
     authedRequest<AdminWebhookList>(`/api/admin/webhooks${queryString({ ...query })}`),
   replayWebhook: (webhookId: string) =>
     authedRequest<unknown>(`/api/admin/webhooks/${id(webhookId)}/replay`, { method: 'POST' }),
@@ -50,10 +55,10 @@ export const adminKeys = {
   all: ['admin'] as const,
   overview: ['admin', 'overview'] as const,
   charts: (days: number) => ['admin', 'charts', days] as const,
-  users: (query: AdminUsersQuery) => ['admin', 'users', query] as const,
+  users: (query: UsersQuery) => ['admin', 'users', query] as const,
   user: (userId: string) => ['admin', 'user', userId] as const,
-  numbers: (query: AdminNumbersQuery) => ['admin', 'numbers', query] as const,
+  numbers: (query: NumbersQuery) => ['admin', 'numbers', query] as const,
   allNumbers: ['admin', 'numbers'] as const,
-  webhooks: (query: AdminWebhooksQuery) => ['admin', 'webhooks', query] as const,
+  webhooks: (query: WebhooksQuery) => ['admin', 'webhooks', query] as const,
   audit: ['admin', 'audit'] as const,
 };

@@ -1,7 +1,6 @@
-import type { AdminNumbersQuery, AdminUsersQuery, AdminWebhooksQuery } from '@commpro/contracts';
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../shared/api/errors';
-import { adminApi, adminKeys } from './api';
+import { adminApi, adminKeys, type NumbersQuery, type UsersQuery, type WebhooksQuery } from './api';
 
 /** A 403 is an answer, not a hiccup: asking again will not make the caller an administrator. */
 const retry = (failures: number, error: unknown) => !(isApiError(error) && error.status < 500) && failures < 2;
@@ -14,7 +13,7 @@ export function useAdminCharts(days: number) {
   return useQuery({ queryKey: adminKeys.charts(days), queryFn: () => adminApi.charts(days), retry });
 }
 
-export function useAdminUsers(query: AdminUsersQuery) {
+export function useAdminUsers(query: UsersQuery) {
   return useQuery({
     queryKey: adminKeys.users(query),
     queryFn: () => adminApi.users(query),
@@ -27,7 +26,7 @@ export function useAdminUser(userId: string) {
   return useQuery({ queryKey: adminKeys.user(userId), queryFn: () => adminApi.user(userId), retry });
 }
 
-export function useAdminNumbers(query: AdminNumbersQuery, { enabled = true } = {}) {
+export function useAdminNumbers(query: NumbersQuery, { enabled = true } = {}) {
   return useQuery({
     queryKey: adminKeys.numbers(query),
     queryFn: () => adminApi.numbers(query),
@@ -37,7 +36,7 @@ export function useAdminNumbers(query: AdminNumbersQuery, { enabled = true } = {
   });
 }
 
-export function useAdminWebhooks(query: AdminWebhooksQuery) {
+export function useAdminWebhooks(query: WebhooksQuery) {
   return useQuery({
     queryKey: adminKeys.webhooks(query),
     queryFn: () => adminApi.webhooks(query),
