@@ -56,6 +56,22 @@ describe('GET /api/admin/overview', () => {
     expectError(await call(t, 'GET', OVERVIEW), 401, 'UNAUTHORIZED');
   });
 
+  it('is described in the OpenAPI document with the other admin routes, behind a bearer token', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const routes = [
+      doc.paths['/api/admin/overview'].get,
+      doc.paths['/api/admin/charts'].get,
+      doc.paths['/api/admin/webhooks'].get,
+      doc.paths['/api/admin/webhooks/{id}/replay'].post,
+    ];
+    for (const route of routes) {
+      expect(route.tags).toEqual(['admin']);
+      expect(route.security).toEqual([{ bearerAuth: [] }]);
+      expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+    }
+    expect(Object.keys(routes[3].responses)).toContain('409');
+  });
+
   it('counts accounts, revenue, numbers, this month’s traffic and webhook errors from what happened', async () => {
     const db = t.database.handle.db;
     const now = t.clock.now;

@@ -102,6 +102,15 @@ describe('the webhook log for operators', () => {
     );
   });
 
+  it('offers replay only for status callbacks: the other types answer a live call or lost their text', () => {
+    const registry = t.app.webhookReplay;
+    for (const type of ['message.status', 'call.status'])
+      expect(registry.handlerFor('sandbox', type), type).toBeDefined();
+    for (const type of ['message.incoming', 'call.voice', 'call.dial', 'call.voicemail', 'call.recording'])
+      expect(registry.handlerFor('sandbox', type), type).toBeUndefined();
+    expect(registry.handlerFor('twilio', 'message.status')).toBeUndefined();
+  });
+
   it('filters by source, type and outcome, newest first, and never shows a payload', async () => {
     const inbound = inboundParams(OUTSIDE, line, 'Bonjour, secret text');
     expect((await signedWebhook(t, INCOMING_PATH, inbound)).statusCode).toBe(200);
