@@ -98,7 +98,9 @@ export function NumbersPage() {
       ) : (
         <>
           <p className="admin-count" aria-live="polite">
-            {t('admin.numbers.count', { count: numbers.data.total })}
+            {numbers.data.total === 1
+              ? t('admin.numbers.countOne')
+              : t('admin.numbers.count', { count: numbers.data.total })}
           </p>
           {numbers.data.numbers.length === 0 ? (
             <p className="muted">{t('admin.numbers.none')}</p>

@@ -81,7 +81,7 @@ export function UsersPage() {
       ) : (
         <>
           <p className="admin-count" aria-live="polite">
-            {t('admin.users.count', { count: users.data.total })}
+            {users.data.total === 1 ? t('admin.users.countOne') : t('admin.users.count', { count: users.data.total })}
           </p>
           {users.data.users.length === 0 ? (
             <p className="muted">{t('admin.users.none')}</p>

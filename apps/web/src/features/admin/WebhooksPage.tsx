@@ -92,7 +92,9 @@ export function WebhooksPage() {
       ) : (
         <>
           <p className="admin-count" aria-live="polite">
-            {t('admin.webhooks.count', { count: webhooks.data.total })}
+            {webhooks.data.total === 1
+              ? t('admin.webhooks.countOne')
+              : t('admin.webhooks.count', { count: webhooks.data.total })}
           </p>
           {webhooks.data.webhooks.length === 0 ? (
             <p className="muted">{t('admin.webhooks.none')}</p>
