@@ -9,6 +9,8 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Redis } from 'ioredis';
 import type { Config } from './config/env.js';
 import { adminInsightsRoutes } from './modules/admin/admin-insights.routes.js';
+import { createAdminNumbers } from './modules/admin/admin-numbers.js';
+import { createAdminUsers } from './modules/admin/admin-users.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { createAccountDeletion } from './modules/auth/account-deletion.js';
 import { createAccountExport } from './modules/auth/account-export.js';
@@ -182,10 +184,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const webhookReplay = registerWebhookReplay(app);
 
   const signer = createTokenSigner(deps.secrets.jwtSecret, clock);
-  registerAuthentication(app, signer);
-  // Realtime and auth need each other: the auth module (registered below) fills this in before
-  // the server listens, so no socket can connect earlier.
-  const sessions: Pick<AuthService, 'isSessionActive'> = { isSessionActive: async () => false };
+  // Realtime, authentication and auth need each other: the auth module (registered below) fills this in
+  // before the server listens, so no socket or request can get through earlier.
+  const sessions: Pick<AuthService, 'isSessionActive' | 'accessState'> = {
+    isSessionActive: async () => false,
+    accessState: async () => 'CLOSED',
+  };
+  registerAuthentication(app, signer, (claims) => sessions.accessState(claims));
   const realtime = attachRealtime(app, {
     signer,
     redis: deps.redis,
@@ -265,6 +270,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     onAccountCreated: (userId) => billing.ensure(userId),
   });
   sessions.isSessionActive = auth.isSessionActive;
+  sessions.accessState = auth.accessState;
 
   const numbers = await registerNumbersModule(app, {
     db: deps.database.db,
@@ -351,7 +357,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     db: deps.database.db,
     history: { calls: calls.service.forContact, messages: messaging.service.forContact },
   });
-  await app.register(adminRoutes, { prefix: '/api/admin', billing });
+  await app.register(adminRoutes, {
+    prefix: '/api/admin',
+    db: deps.database.db,
+    users: createAdminUsers({ db: deps.database.db, auth, billing, numbers: numbers.service, clock }),
+    numbers: createAdminNumbers({ db: deps.database.db, numbers: numbers.service }),
+  });
   await app.register(adminInsightsRoutes, {
     prefix: '/api/admin',
     db: deps.database.db,

@@ -27,3 +27,11 @@ export function securityNoticeEmail(to: string, what: string): Email {
     text: `${what} on your CommPro account just now.\n\nIf this was not you, reset your password at once and contact support.${signature}`,
   };
 }
+
+export function twoFactorResetEmail(to: string): Email {
+  return {
+    to,
+    subject: 'Two-factor authentication was turned off',
+    text: `Our support team turned off two-factor authentication on your CommPro account, as asked.\n\nYou can now sign in with your password alone. Turn two-factor authentication on again from your settings.\n\nIf you did not ask for this, reset your password at once and contact support.${signature}`,
+  };
+}

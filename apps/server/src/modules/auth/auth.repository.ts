@@ -32,7 +32,30 @@ export function createAuthRepository(db: Database) {
     .limit(1)
     .prepare('auth_user_by_id');
 
+  // Every authenticated request asks this (see accessState): one statement, planned once. A session is
+  // open while its newest token is not revoked — rotated is fine, a refresh may be in flight — since
+  // every revocation marks all of a family's tokens.
+  const accessStateQuery = db
+    .select({
+      isActive: users.isActive,
+      suspended: sql<boolean>`${users.suspendedAt} is not null`,
+      deleted: sql<boolean>`${users.deletedAt} is not null`,
+      // Spelled out: drizzle leaves columns unqualified here, and "id" would be the token's own.
+      sessionOpen: sql<boolean | null>`(select r.revoked_at is null from refresh_tokens r
+        where r.family_id = ${sql.placeholder('sessionId')} and r.user_id = users.id
+        order by r.created_at desc limit 1)`,
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('userId')))
+    .limit(1)
+    .prepare('auth_access_state');
+
   return {
+    async accessState(userId: string, sessionId: string) {
+      const [row] = await accessStateQuery.execute({ userId, sessionId });
+      return row;
+    },
+
     async findUserByEmail(email: string): Promise<UserRow | undefined> {
       const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
       return row;

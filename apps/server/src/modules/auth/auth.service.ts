@@ -19,7 +19,7 @@ import { type Cipher, randomToken, sha256Hex } from '../../platform/crypto.js';
 import type { Mailer } from '../../platform/email/mailer.js';
 import { AppError, validationError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
-import { passwordResetEmail, securityNoticeEmail, verificationEmail } from './auth-emails.js';
+import { passwordResetEmail, securityNoticeEmail, twoFactorResetEmail, verificationEmail } from './auth-emails.js';
 import type { AuthRepository, UserRow } from './auth.repository.js';
 import { describeDevice } from './device.js';
 import type { AttemptLimiter } from './attempt-limiter.js';
@@ -85,6 +85,11 @@ const invalidLink = () =>
     details: [{ field: 'token', message: 'This link is invalid or has expired' }],
   });
 const expiredChallenge = () => new AppError('CHALLENGE_EXPIRED', 'Your sign-in has expired; log in again');
+const suspendedAccount = () =>
+  new AppError('ACCOUNT_SUSPENDED', 'This account is suspended; contact support to have it reactivated');
+
+/** Whether an access token may still be used, and if not, why. */
+export type AccessState = 'OPEN' | 'SESSION_ENDED' | 'SUSPENDED' | 'CLOSED';
 
 export function createAuthService(deps: AuthServiceDeps) {
   const { repo, signer, cipher, mailer, realtime, attempts, clock } = deps;
@@ -211,6 +216,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         : await verifyAgainstDecoy(input.password);
       if (!user || !valid) throw invalidCredentials();
       if (!user.isActive) throw new AppError('ACCOUNT_DISABLED', 'This account is disabled; contact support');
+      if (user.suspendedAt) throw suspendedAccount();
       await attempts.clear(key);
 
       if (user.twoFaEnabled) {
@@ -232,6 +238,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (challenge.data.email !== input.email) throw expiredChallenge();
       const user = await repo.findUserById(challenge.subject);
       if (!user || !user.isActive || !user.twoFaEnabled) throw expiredChallenge();
+      // Suspended between the password and the code.
+      if (user.suspendedAt) throw suspendedAccount();
       await requireSecondFactor(user, input.code, true);
       return startSession(user, {
         ...client,
@@ -255,7 +263,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw new AppError('INVALID_TOKEN', 'Your session has expired; log in again');
       }
       const user = await repo.findUserById(current.userId);
-      if (!user || !user.isActive) {
+      if (!user || !user.isActive || user.suspendedAt) {
         await repo.revokeFamily(current.familyId, now);
         throw new AppError('INVALID_TOKEN', 'Your session has expired; log in again');
       }
@@ -432,6 +440,49 @@ export function createAuthService(deps: AuthServiceDeps) {
         );
       }
       await requireSecondFactor(user, input.code, true);
+    },
+
+    /**
+     * Checked on every authenticated request (one indexed query): a revoked
+     * session or a suspended account stops working at once, not when its
+     * 15-minute access token expires.
+     */
+    async accessState(auth: AccessClaims): Promise<AccessState> {
+      const row = await repo.accessState(auth.userId, auth.sessionId);
+      if (!row || !row.isActive || row.deleted) return 'CLOSED';
+      if (row.suspended) return 'SUSPENDED';
+      return row.sessionOpen ? 'OPEN' : 'SESSION_ENDED';
+    },
+
+    /** Operators: the person's signed-in devices (no token, ever). */
+    async sessionsOf(userId: string, page: Pagination): Promise<Omit<SessionList['sessions'][number], 'current'>[]> {
+      const { rows } = await repo.listActiveSessions(userId, clock(), page);
+      return rows.map((row) => ({
+        id: row.familyId,
+        deviceId: row.deviceId,
+        deviceName: row.deviceName,
+        ipAddress: row.ipAddress,
+        userAgent: row.userAgent,
+        createdAt: row.sessionStartedAt.toISOString(),
+        lastUsedAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+      }));
+    },
+
+    /** Operators (a suspension): every session of the person ends now, and their open apps are told. */
+    async endAllSessions(userId: string): Promise<number> {
+      const ended = await repo.revokeOtherSessions(userId, undefined, clock());
+      await endSessions(ended);
+      return ended.length;
+    },
+
+    /** Tells the person an operator turned their 2FA off, so a change they did not ask for is noticed. */
+    async noticeTwoFactorReset(userId: string): Promise<void> {
+      const user = await repo.findUserById(userId);
+      if (!user) return;
+      await mailer.send(twoFactorResetEmail(user.email)).catch((err: unknown) => {
+        deps.log.warn({ err, userId }, 'two-factor reset email failed');
+      });
     },
 
     /** Whether the session an access token was issued for is still signed in. */

@@ -5,12 +5,13 @@ import {
   type MessageList,
   type SendMessageBody,
 } from '@commpro/contracts';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/client.js';
 import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { CarrierError, type E164, isRetryable, type MessagingCarrier } from '../../providers/carrier/carrier.port.js';
+import { users } from '../auth/auth.table.js';
 import type { Quota } from '../billing/quota.js';
 import type { ContactDirectory } from '../contacts/contact-directory.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -61,6 +62,9 @@ const REFUSAL_REASONS: Partial<Record<CarrierError['reason'], string>> = {
   UNAVAILABLE: 'The carrier could not be reached; the message was not sent.',
 };
 
+/** An operator suspended the sender's account while the message waited in the queue. */
+const ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED';
+
 /** Inbound parameters of a carrier webhook, Twilio-shaped. */
 export type WebhookParams = Readonly<Record<string, string>>;
 
@@ -82,7 +86,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     if (row.errorMessage) {
       return {
         code: row.errorMessage,
-        reason: REFUSAL_REASONS[row.errorMessage as CarrierError['reason']] ?? 'The message was not sent.',
+        reason:
+          row.errorMessage === ACCOUNT_SUSPENDED
+            ? 'Your account is suspended; the message was not sent.'
+            : (REFUSAL_REASONS[row.errorMessage as CarrierError['reason']] ?? 'The message was not sent.'),
       };
     }
     return null;
@@ -262,6 +269,21 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         }
       }
       if (!claimed || claimed.deletedAt) return;
+      const [owner] = await db
+        .select({ suspendedAt: users.suspendedAt })
+        .from(users)
+        .where(eq(users.id, claimed.userId))
+        .limit(1);
+      if (owner?.suspendedAt) {
+        const failed = await repo.transition(
+          claimed.id,
+          'SENDING',
+          { status: 'FAILED', errorMessage: ACCOUNT_SUSPENDED },
+          clock(),
+        );
+        if (failed) emitStatus(failed, clock());
+        return;
+      }
       try {
         const body = claimed.body === null ? undefined : await sealer.open(claimed.userId, claimed.body);
         const { carrierMessageId } = await deps.carrier.sendMessage({

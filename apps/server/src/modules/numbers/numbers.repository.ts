@@ -55,6 +55,21 @@ export function createNumbersRepository(db: Database) {
       return row!;
     },
 
+    /** The change only if the number is still in one of `from`: undefined when another change won. */
+    async updateIfStatus(
+      id: string,
+      from: readonly PhoneNumberRow['status'][],
+      patch: Partial<NewPhoneNumber>,
+      tx: Database = db,
+    ): Promise<PhoneNumberRow | undefined> {
+      const [row] = await tx
+        .update(phoneNumbers)
+        .set(patch)
+        .where(and(eq(phoneNumbers.id, id), inArray(phoneNumbers.status, [...from])))
+        .returning();
+      return row;
+    },
+
     async findOwned(userId: string, id: string): Promise<PhoneNumberRow | undefined> {
       const [row] = await db
         .select()

@@ -22,6 +22,13 @@ import { countryOf, toE164 } from './phone-input.js';
 import { numberPrice } from './pricing.js';
 
 export const RENEW_JOB = 'numbers.renew';
+/** Statuses an operator can release from (PENDING is a purchase still in progress). */
+const RELEASABLE: readonly PhoneNumberRow['status'][] = ['ACTIVE', 'SUSPENDED'];
+
+const wrongState = (row: PhoneNumberRow, message: string) =>
+  new AppError('CONFLICT', message, {
+    details: [{ message: `The number is ${row.status.toLowerCase()}`, code: `NUMBER_${row.status}` }],
+  });
 const PORT_ESTIMATE_DAYS = 14;
 
 export interface NumbersServiceDeps {
@@ -104,6 +111,12 @@ export function createNumbersService(deps: NumbersServiceDeps) {
   async function requireOwned(userId: string, numberId: string): Promise<PhoneNumberRow> {
     const row = await repo.findOwned(userId, numberId);
     if (!row || row.status === 'PENDING') throw notFound('Phone number');
+    return row;
+  }
+
+  async function requireAny(numberId: string): Promise<PhoneNumberRow> {
+    const row = await repo.findById(numberId);
+    if (!row) throw notFound('Phone number');
     return row;
   }
 
@@ -262,6 +275,45 @@ export function createNumbersService(deps: NumbersServiceDeps) {
         if (!(error instanceof CarrierError && error.reason === 'NOT_FOUND')) throw fromCarrierError(error);
       });
       await repo.update(row.id, { status: 'CANCELLED', releasedAt: clock() });
+    },
+
+    /**
+     * Operators (admin module): stops an ACTIVE number of any account; it no
+     * longer sends nor receives. `audit` runs in the change's transaction.
+     */
+    async suspendByOperator(numberId: string, audit: (tx: Database, row: PhoneNumberRow) => Promise<void>) {
+      const row = await requireAny(numberId);
+      if (row.status !== 'ACTIVE') throw wrongState(row, 'Only an active number can be suspended');
+      return db.transaction(async (tx) => {
+        const suspended = await repo.updateIfStatus(row.id, ['ACTIVE'], { status: 'SUSPENDED' }, tx);
+        if (!suspended) throw wrongState(row, 'Only an active number can be suspended');
+        await audit(tx, suspended);
+        return toPhoneNumberDto(suspended);
+      });
+    },
+
+    /**
+     * Operators (admin module): releases any account's number at the carrier,
+     * as its owner's release does. `audit` runs in the change's transaction.
+     */
+    async releaseByOperator(numberId: string, audit: (tx: Database, row: PhoneNumberRow) => Promise<void>) {
+      const row = await requireAny(numberId);
+      if (!RELEASABLE.includes(row.status))
+        throw wrongState(row, 'This number is not held; there is nothing to release');
+      await carrier.releaseNumber(row.carrierSid!).catch((error: unknown) => {
+        if (!(error instanceof CarrierError && error.reason === 'NOT_FOUND')) throw fromCarrierError(error);
+      });
+      return db.transaction(async (tx) => {
+        const released = await repo.updateIfStatus(
+          row.id,
+          RELEASABLE,
+          { status: 'CANCELLED', releasedAt: clock(), graceEndsAt: null },
+          tx,
+        );
+        if (!released) throw wrongState(row, 'This number is not held; there is nothing to release');
+        await audit(tx, released);
+        return toPhoneNumberDto(released);
+      });
     },
 
     async requestPort(

@@ -28,13 +28,32 @@ export function caller(request: FastifyRequest): AccessClaims {
   return request.auth;
 }
 
-export function registerAuthentication(app: FastifyInstance, signer: TokenSigner): void {
+/**
+ * Whether a validly signed token may still be used: its session open, its
+ * account neither suspended nor closed (the auth module answers).
+ */
+export type AccessCheck = (claims: AccessClaims) => Promise<'OPEN' | 'SESSION_ENDED' | 'SUSPENDED' | 'CLOSED'>;
+
+export function registerAuthentication(app: FastifyInstance, signer: TokenSigner, accessCheck: AccessCheck): void {
   app.decorateRequest('auth', null);
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new AppError('UNAUTHORIZED', 'Authentication required');
-    request.auth = await signer.verifyAccess(token);
+    const claims = await signer.verifyAccess(token);
+    // Both refusals are SESSION_REVOKED: the web app signs the person out on that code (the login then
+    // says why, e.g. ACCOUNT_SUSPENDED); any other 401 would make it try a refresh first.
+    switch (await accessCheck(claims)) {
+      case 'OPEN':
+        break;
+      case 'SUSPENDED':
+        throw new AppError('SESSION_REVOKED', 'This account was suspended; contact support');
+      case 'SESSION_ENDED':
+        throw new AppError('SESSION_REVOKED', 'This session was ended; log in again');
+      case 'CLOSED':
+        throw new AppError('UNAUTHORIZED', 'Authentication required');
+    }
+    request.auth = claims;
   });
 
   app.decorate('requireAdmin', async (request: FastifyRequest) => {
