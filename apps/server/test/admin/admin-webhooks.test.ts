@@ -2,6 +2,7 @@ import type { AdminWebhookList, AdminWebhookRow } from '@commpro/contracts';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLogs } from '../../src/modules/admin/audit.table.js';
+import { calls } from '../../src/modules/calls/calls.table.js';
 import { signTwilioRequest } from '../../src/providers/carrier/twilio-signature.js';
 import { type Account, adminToken, call, expectError, registerUser } from '../helpers/auth-flows.js';
 import {
@@ -38,6 +39,7 @@ afterAll(async () => {
 });
 
 const OUTSIDE = '+33698765432';
+const CALL_STATUS_PATH = '/api/calls/webhooks/status';
 const ROW_KEYS = [
   'createdAt',
   'error',
@@ -66,21 +68,25 @@ async function logOf(externalId: string, eventType: string): Promise<AdminWebhoo
   return (await list(`?type=${eventType}&limit=200`)).webhooks.filter((row) => row.externalId === externalId);
 }
 
-/** A database fault while messages take that status: a webhook's processing throws for real until it is lifted. */
-async function refuseMessages(when: 'INSERT' | 'UPDATE', status: string): Promise<() => Promise<void>> {
+/** A database fault while rows of `table` take that status: a webhook's processing throws for real until it is lifted. */
+async function refuse(
+  table: 'messages' | 'calls',
+  when: 'INSERT' | 'UPDATE',
+  status: string,
+): Promise<() => Promise<void>> {
   const db = t.database.handle.db;
   await db.execute(
     sql.raw(`create or replace function admin_test_fault() returns trigger language plpgsql as $$
-      begin raise exception 'messages storage unavailable'; end $$`),
+      begin raise exception '${table} storage unavailable'; end $$`),
   );
   await db.execute(
     sql.raw(
-      `create trigger admin_test_fault before ${when} on messages for each row ` +
+      `create trigger admin_test_fault before ${when} on ${table} for each row ` +
         `when (new.status = '${status}') execute function admin_test_fault()`,
     ),
   );
   return async () => {
-    await db.execute(sql.raw('drop trigger admin_test_fault on messages'));
+    await db.execute(sql.raw(`drop trigger admin_test_fault on ${table}`));
   };
 }
 
@@ -165,7 +171,7 @@ describe('the webhook log for operators', () => {
   });
 
   it('replays a status callback whose processing failed, once the fault is gone: applied once, audited', async () => {
-    const lift = await refuseMessages('UPDATE', 'DELIVERED');
+    const lift = await refuse('messages', 'UPDATE', 'DELIVERED');
     let sid: string;
     let messageId: string;
     try {
@@ -178,7 +184,8 @@ describe('the webhook log for operators', () => {
       const [failed, ...others] = (await logOf(sid, 'message.status')).filter((r) => r.outcome === 'failed');
       expect(others).toEqual([]);
       expect(failed).toMatchObject({ statusCode: 500, replayable: true, processedAt: null });
-      expect(failed!.error).toContain('messages storage unavailable');
+      // The database's own words, not the query and its parameters (phone numbers).
+      expect(failed!.error).toBe('messages storage unavailable');
       // Replayed while the fault is still there: failed again, still replayable, the message unchanged.
       const again = await replay(failed!.id);
       expect(again.statusCode, again.body).toBe(200);
@@ -216,15 +223,54 @@ describe('the webhook log for operators', () => {
           source: 'sandbox',
           eventType: 'message.status',
           outcome: 'failed',
-          error: expect.stringContaining('messages storage unavailable'),
+          error: 'messages storage unavailable',
         },
       ],
       ['webhook.replay', 'webhook', { source: 'sandbox', eventType: 'message.status', outcome: 'processed' }],
     ]);
   });
 
+  it('replays a call status callback the same way', async () => {
+    const sid = `CA${crypto.randomUUID().replaceAll('-', '')}`;
+    const [leg] = await t.database.handle.db
+      .insert(calls)
+      .values({
+        userId: sender.id,
+        fromNumber: line,
+        toNumber: OUTSIDE,
+        direction: 'OUTBOUND',
+        status: 'RINGING',
+        audio: 'CARRIER',
+        carrierCallSid: sid,
+      })
+      .returning();
+    const params = { AccountSid: 'ACsandbox00000000000000000000000000', CallSid: sid, CallStatus: 'in-progress' };
+    const lift = await refuse('calls', 'UPDATE', 'IN_PROGRESS');
+    try {
+      expect((await signedWebhook(t, CALL_STATUS_PATH, params)).statusCode).toBe(500);
+    } finally {
+      await lift();
+    }
+    const callStatus = async () =>
+      (await t.database.handle.db.select().from(calls).where(eq(calls.id, leg!.id)))[0]!.status;
+    expect(await callStatus()).toBe('RINGING');
+    const [failed] = await logOf(sid, 'call.status');
+    expect(failed).toMatchObject({
+      outcome: 'failed',
+      statusCode: 500,
+      replayable: true,
+      error: 'calls storage unavailable',
+    });
+
+    const res = await replay(failed!.id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ outcome: 'processed', replayable: false });
+    expect(await callStatus()).toBe('IN_PROGRESS');
+    expectError(await replay(failed!.id), 409, 'CONFLICT');
+  });
+
   it('an inbound message whose processing failed is not replayable: the log keeps no text to deliver', async () => {
-    const lift = await refuseMessages('INSERT', 'RECEIVED');
+    const lift = await refuse('messages', 'INSERT', 'RECEIVED');
     const inbound = inboundParams(OUTSIDE, line, 'lost words');
     try {
       expect((await signedWebhook(t, INCOMING_PATH, inbound)).statusCode).toBe(500);
