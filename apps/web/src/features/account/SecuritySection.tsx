@@ -1,5 +1,6 @@
 import { useT } from '../../shared/i18n/i18n';
 import { ChangePasswordCard } from './ChangePasswordCard';
+import { PrivacyCard } from './PrivacyCard';
 import { SessionsCard } from './SessionsCard';
 import { SectionTitle } from './SettingsLayout';
 import { TwoFactorCard } from './TwoFactorCard';
@@ -12,6 +13,7 @@ export function SecuritySection() {
       <TwoFactorCard />
       <ChangePasswordCard />
       <SessionsCard />
+      <PrivacyCard />
     </div>
   );
 }

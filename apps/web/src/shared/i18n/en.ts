@@ -1078,6 +1078,25 @@ export const en = {
   'admin.sandbox.hangUp': 'Hang up after (seconds)',
   'admin.sandbox.ring': 'Ring',
   'admin.sandbox.ringing': 'Ringing ({sid}).',
+  'settings.privacy.title': 'Your data',
+  'settings.privacy.description': 'Get a copy of everything CommPro holds about you, or delete your account.',
+  'settings.privacy.exportText':
+    'A ZIP file with your profile, numbers, contacts, messages, calls, invoices and more, each as JSON and as CSV for a spreadsheet.',
+  'settings.privacy.export': 'Download my data',
+  'settings.privacy.deleteText': 'Deleting your account releases your numbers and erases your data for good.',
+  'settings.privacy.delete': 'Delete my account',
+  'settings.privacy.deleteTitle': 'Delete your account?',
+  'settings.privacy.deleteNumbers': 'Your phone numbers are released and your plan is cancelled now.',
+  'settings.privacy.deleteData':
+    'Your messages, calls, contacts, notifications and signed-in devices are erased. This cannot be undone.',
+  'settings.privacy.deleteInvoices': 'Your invoices are kept, as the law requires.',
+  'settings.privacy.password': 'Your password',
+  'settings.privacy.code': 'Authentication code or backup code',
+  'settings.privacy.deleteConfirm': 'Delete my account for good',
+  'settings.privacy.deleted': 'Your account was deleted.',
+  'settings.privacy.wrongPassword': 'This password is incorrect.',
+  'settings.privacy.passwordRequired': 'Enter your password.',
+  'settings.privacy.codeRequired': 'Enter a code from your authenticator app or a backup code.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1116,4 +1116,24 @@ export const fr: Record<MessageKey, string> = {
   'admin.sandbox.hangUp': 'Raccrocher après (secondes)',
   'admin.sandbox.ring': 'Faire sonner',
   'admin.sandbox.ringing': 'Ça sonne ({sid}).',
+  'settings.privacy.title': 'Vos données',
+  'settings.privacy.description':
+    'Obtenez une copie de tout ce que CommPro conserve sur vous, ou supprimez votre compte.',
+  'settings.privacy.exportText':
+    'Un fichier ZIP avec votre profil, vos numéros, contacts, messages, appels, factures et plus, chacun en JSON et en CSV pour un tableur.',
+  'settings.privacy.export': 'Télécharger mes données',
+  'settings.privacy.deleteText': 'Supprimer votre compte libère vos numéros et efface vos données définitivement.',
+  'settings.privacy.delete': 'Supprimer mon compte',
+  'settings.privacy.deleteTitle': 'Supprimer votre compte ?',
+  'settings.privacy.deleteNumbers': 'Vos numéros sont libérés et votre abonnement est résilié immédiatement.',
+  'settings.privacy.deleteData':
+    'Vos messages, appels, contacts, notifications et appareils connectés sont effacés. C’est irréversible.',
+  'settings.privacy.deleteInvoices': 'Vos factures sont conservées, comme la loi l’exige.',
+  'settings.privacy.password': 'Votre mot de passe',
+  'settings.privacy.code': 'Code d’authentification ou code de secours',
+  'settings.privacy.deleteConfirm': 'Supprimer définitivement mon compte',
+  'settings.privacy.deleted': 'Votre compte a été supprimé.',
+  'settings.privacy.wrongPassword': 'Ce mot de passe est incorrect.',
+  'settings.privacy.passwordRequired': 'Saisissez votre mot de passe.',
+  'settings.privacy.codeRequired': 'Saisissez un code de votre application d’authentification ou un code de secours.',
 };
