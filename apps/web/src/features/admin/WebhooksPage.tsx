@@ -4,7 +4,8 @@ import { RotateCw } from 'lucide-react';
 import { useState } from 'react';
 import { errorMessage } from '../../shared/api/error-message';
 import { formatDateTime } from '../../shared/i18n/format';
-import { useI18n } from '../../shared/i18n/i18n';
+import { useI18n, useT } from '../../shared/i18n/i18n';
+import { Alert } from '../../shared/ui/Alert';
 import { Badge } from '../../shared/ui/Badge';
 import { Button } from '../../shared/ui/Button';
 import { SelectField } from '../../shared/ui/Field';
@@ -25,6 +26,7 @@ export function WebhooksPage() {
   const [type, setType] = useState('');
   const [outcome, setOutcome] = useState<Outcome | ''>('');
   const [offset, setOffset] = useState(0);
+  const [lastReplay, setLastReplay] = useState<Replay | null>(null);
   const webhooks = useAdminWebhooks({
     source: source || undefined,
     type: type || undefined,
@@ -85,6 +87,7 @@ export function WebhooksPage() {
           ))}
         </SelectField>
       </form>
+      {lastReplay && <ReplayResult replay={lastReplay} />}
       {webhooks.isPending ? (
         <LoadingBlock label={t('common.loading')} />
       ) : webhooks.isError ? (
@@ -115,7 +118,7 @@ export function WebhooksPage() {
                 </thead>
                 <tbody>
                   {webhooks.data.webhooks.map((row) => (
-                    <WebhookRow key={row.id} row={row} />
+                    <WebhookRow key={row.id} row={row} onReplayed={setLastReplay} />
                   ))}
                 </tbody>
               </table>
@@ -128,11 +131,13 @@ export function WebhooksPage() {
   );
 }
 
-function WebhookRow({ row }: { row: AdminWebhookRow }) {
+function WebhookRow({ row, onReplayed }: { row: AdminWebhookRow; onReplayed: (result: Replay) => void }) {
   const { t, locale } = useI18n();
   const queryClient = useQueryClient();
   const replay = useMutation({
     mutationFn: () => adminApi.replayWebhook(row.id),
+    onSuccess: (replayed) => onReplayed({ row: replayed }),
+    onError: (error) => onReplayed({ row, error }),
     onSettled: () => refreshAdmin(queryClient),
   });
   return (
@@ -152,7 +157,7 @@ function WebhookRow({ row }: { row: AdminWebhookRow }) {
         {row.error ?? '—'}
       </td>
       <td className="admin-table__actions">
-        {row.replayable && !replay.isSuccess && (
+        {row.replayable && (
           <Button
             size="sm"
             variant="secondary"
@@ -163,11 +168,45 @@ function WebhookRow({ row }: { row: AdminWebhookRow }) {
             {t('admin.webhooks.replay')}
           </Button>
         )}
-        <span role="status" className="admin-replay-result">
-          {replay.isSuccess && <Badge tone="success">{t('admin.webhooks.replayed')}</Badge>}
-          {replay.isError && <span className="field__error">{errorMessage(replay.error, t)}</span>}
-        </span>
       </td>
     </tr>
+  );
+}
+
+interface Replay {
+  row: AdminWebhookRow;
+  /** The call itself failed (e.g. 409: no longer replayable). */
+  error?: unknown;
+}
+
+/**
+ * What the last replay came to: done, failed again (with the handler's error), or waiting for what it
+ * refers to. Shown above the list, as the replayed row may leave it (e.g. filtered on failed ones).
+ */
+function ReplayResult({ replay }: { replay: Replay }) {
+  const t = useT();
+  const what = `${replay.row.source} · ${replay.row.eventType ?? '—'}`;
+  if (replay.error !== undefined)
+    return (
+      <Alert tone="danger" title={what}>
+        {errorMessage(replay.error, t)}
+      </Alert>
+    );
+  if (replay.row.outcome === 'processed')
+    return (
+      <Alert tone="success" title={what}>
+        {t('admin.webhooks.replayed')}
+      </Alert>
+    );
+  if (replay.row.outcome === 'pending')
+    return (
+      <Alert tone="warning" title={what}>
+        {t('admin.webhooks.replayPending')}
+      </Alert>
+    );
+  return (
+    <Alert tone="danger" title={what}>
+      {t('admin.webhooks.replayFailed', { error: replay.row.error ?? '—' })}
+    </Alert>
   );
 }

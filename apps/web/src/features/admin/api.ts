@@ -7,6 +7,7 @@ import type {
   AdminUserList,
   AdminUsersQuery,
   AdminWebhookList,
+  AdminWebhookRow,
   AdminWebhooksQuery,
   AuditList,
   PlanTier,
@@ -42,8 +43,9 @@ export const adminApi = {
     authedRequest<unknown>(`/api/admin/numbers/${id(numberId)}/release`, { method: 'POST', body: { reason } }),
   webhooks: (query: WebhooksQuery) =>
     authedRequest<AdminWebhookList>(`/api/admin/webhooks${queryString({ ...query })}`),
+  /** The row as the replay left it: processed, or failed again (still replayable), or waiting. */
   replayWebhook: (webhookId: string) =>
-    authedRequest<unknown>(`/api/admin/webhooks/${id(webhookId)}/replay`, { method: 'POST' }),
+    authedRequest<AdminWebhookRow>(`/api/admin/webhooks/${id(webhookId)}/replay`, { method: 'POST' }),
   audit: (offset: number) => authedRequest<AuditList>(`/api/admin/audit${queryString({ limit: 50, offset })}`),
   sandboxInboundSms: (body: { from: string; to: string; body: string }) =>
     authedRequest<{ messageSid: string }>('/api/sandbox/messages/inbound', { method: 'POST', body }),

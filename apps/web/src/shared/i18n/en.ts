@@ -1055,6 +1055,8 @@ export const en = {
   'admin.webhooks.error': 'Error',
   'admin.webhooks.replay': 'Replay',
   'admin.webhooks.replayed': 'Replayed',
+  'admin.webhooks.replayPending': 'Replayed, waiting for its message',
+  'admin.webhooks.replayFailed': 'Failed again: {error}',
   'admin.audit.none': 'No administrator action yet.',
   'admin.audit.when': 'When',
   'admin.audit.actor': 'Who',

@@ -1092,6 +1092,8 @@ export const fr: Record<MessageKey, string> = {
   'admin.webhooks.error': 'Erreur',
   'admin.webhooks.replay': 'Rejouer',
   'admin.webhooks.replayed': 'Rejoué',
+  'admin.webhooks.replayPending': 'Rejoué, en attente de son message',
+  'admin.webhooks.replayFailed': 'Nouvel échec : {error}',
   'admin.audit.none': 'Aucune action d’administrateur pour l’instant.',
   'admin.audit.when': 'Quand',
   'admin.audit.actor': 'Qui',
