@@ -176,7 +176,10 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       await cancelPlan(auth.userId);
       await deleteFiles(auth.userId);
       const sessions = await erase(auth.userId);
-      await Promise.all(sessions.map((id) => deps.realtime.endSession(id)));
+      // The device that asked learns it from the answer: told over its socket first, it would
+      // take it for a sign-out from elsewhere.
+      const others = sessions.filter((id) => id !== auth.sessionId);
+      await Promise.all(others.map((id) => deps.realtime.endSession(id)));
     },
   };
 }
