@@ -148,6 +148,7 @@ function WebhookRow({ row, onReplayed }: { row: AdminWebhookRow; onReplayed: (re
       <td data-label={t('admin.webhooks.source')}>{row.source}</td>
       <td data-label={t('admin.webhooks.type')} className="admin-mono">
         {row.eventType ?? '—'}
+        {row.externalId && <span className="admin-table__secondary">{row.externalId}</span>}
       </td>
       <td data-label={t('admin.webhooks.outcome')}>
         <Badge tone={OUTCOME_TONE[row.outcome]}>{t(`admin.webhooks.outcome.${row.outcome}`)}</Badge>
