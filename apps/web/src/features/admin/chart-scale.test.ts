@@ -20,10 +20,23 @@ describe('niceMax', () => {
 });
 
 describe('ticks', () => {
-  it('spaces whole-number gridlines from 0 to the top', () => {
-    expect(ticks(20)).toEqual([0, 5, 10, 15, 20]);
+  it('spaces whole-number gridlines evenly from 0 to the top, on round steps', () => {
     expect(ticks(1)).toEqual([0, 1]);
-    expect(ticks(5)).toEqual([0, 2, 4, 5]);
+    expect(ticks(2)).toEqual([0, 1, 2]);
+    expect(ticks(5)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(ticks(10)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(ticks(20)).toEqual([0, 5, 10, 15, 20]);
+    expect(ticks(200)).toEqual([0, 50, 100, 150, 200]);
+    expect(ticks(500)).toEqual([0, 100, 200, 300, 400, 500]);
+  });
+
+  it('draws gridlines for every top niceMax gives', () => {
+    for (const max of [0, 1, 3, 7, 12, 45, 99, 101, 999, 1234]) {
+      const values = ticks(niceMax(max));
+      expect(values[0]).toBe(0);
+      expect(values[values.length - 1]).toBe(niceMax(max));
+      expect(values.every(Number.isInteger)).toBe(true);
+    }
   });
 });
 

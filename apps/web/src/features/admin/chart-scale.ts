@@ -11,13 +11,19 @@ export function niceMax(max: number): number {
   return 10 * magnitude;
 }
 
-/** Gridline values from 0 to `top` in `count` equal steps, whole numbers only (counts cannot be fractional). */
-export function ticks(top: number, count = 4): number[] {
-  const step = Math.max(1, Math.ceil(top / count));
-  const values: number[] = [];
-  for (let value = 0; value <= top; value += step) values.push(value);
-  if (values[values.length - 1] !== top) values.push(top);
-  return values;
+const isNice = (step: number): boolean => {
+  const magnitude = 10 ** Math.floor(Math.log10(step));
+  return [1, 2, 5].includes(step / magnitude);
+};
+
+/**
+ * Gridline values from 0 to `top` (a niceMax) in equal whole steps of 1, 2 or 5 × 10^n,
+ * five intervals when they fall on such steps, else fewer; counts are never fractional.
+ */
+export function ticks(top: number): number[] {
+  const intervals = [5, 4, 2, 1].find((n) => Number.isInteger(top / n) && isNice(top / n)) ?? 1;
+  const step = top / intervals;
+  return Array.from({ length: intervals + 1 }, (_, index) => index * step);
 }
 
 export interface ChartLayout {
