@@ -51,6 +51,32 @@ describe('the admin API', () => {
   );
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the account, number and audit routes under admin, behind a bearer token', async () => {
+    const doc = (await call(t, 'GET', '/api/openapi.json')).json();
+    const routes: [string, string][] = [
+      ['/api/admin/users', 'get'],
+      ['/api/admin/users/{userId}', 'get'],
+      ['/api/admin/users/{userId}/suspend', 'post'],
+      ['/api/admin/users/{userId}/reactivate', 'post'],
+      ['/api/admin/users/{userId}/reset-2fa', 'post'],
+      ['/api/admin/users/{userId}/plan', 'put'],
+      ['/api/admin/numbers', 'get'],
+      ['/api/admin/numbers/{numberId}/suspend', 'post'],
+      ['/api/admin/numbers/{numberId}/release', 'post'],
+      ['/api/admin/audit', 'get'],
+    ];
+    for (const [path, method] of routes) {
+      const route = doc.paths[path]?.[method];
+      expect(route, `${method} ${path}`).toBeDefined();
+      expect(route.tags).toEqual(['admin']);
+      expect(route.security).toEqual([{ bearerAuth: [] }]);
+      expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+      if (method !== 'get') expect(Object.keys(route.responses)).toContain('409');
+    }
+  });
+});
+
 describe('GET /api/admin/users', () => {
   const search = async (query: string) => {
     const res = await asOperator(t, op, 'GET', `/api/admin/users?${query}`);
