@@ -59,7 +59,8 @@ function OverviewBody({ data }: { data: AdminOverview }) {
         title={t('admin.overview.traffic')}
         note={t('admin.overview.period', {
           start: formatDate(data.period.start, locale),
-          end: formatDate(data.period.end, locale),
+          // The period ends at the start of the next month: its last day is the one before.
+          end: formatDate(new Date(Date.parse(data.period.end) - 1).toISOString(), locale),
         })}
       >
         <dl className="kpis">

@@ -55,7 +55,7 @@ function InboundSms({ listId }: { listId: string }) {
   const send = useMutation({ mutationFn: adminApi.sandboxInboundSms, onSuccess: () => setBody('') });
   const fields = fieldErrorsOf(send.error, t);
   return (
-    <Card title={t('admin.sandbox.smsTitle')}>
+    <Card id="admin-sandbox-sms" title={t('admin.sandbox.smsTitle')}>
       <form
         className="stack-sm"
         onSubmit={(event) => {
@@ -110,7 +110,7 @@ function InboundCall({ listId }: { listId: string }) {
   const fields = fieldErrorsOf(ring.error, t);
   const seconds = Number.parseInt(hangUp, 10);
   return (
-    <Card title={t('admin.sandbox.callTitle')}>
+    <Card id="admin-sandbox-call" title={t('admin.sandbox.callTitle')}>
       <form
         className="stack-sm"
         onSubmit={(event) => {
