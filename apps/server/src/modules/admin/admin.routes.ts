@@ -69,6 +69,10 @@ export async function adminRoutes(fastify: FastifyInstance, { db, users, numbers
       schema: {
         ...common,
         summary: 'Suspend an account: every session ends, sign-in, API calls and sending are refused',
+        description:
+          'Messages still queued fail instead of going out. Not for oneself (400 SELF_SUSPENSION) nor another ' +
+          'administrator (409 ADMIN_ACCOUNT: remove the role first); an account already suspended is a 409 ' +
+          '(ALREADY_SUSPENDED), keeping the first reason.',
         params: UserParams,
         body: AdminReasonBody,
         response: { 200: SuccessResponse, ...actionErrors },
