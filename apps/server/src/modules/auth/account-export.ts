@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, or } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { strToU8, zipSync } from 'fflate';
+import { type AsyncZippable, strToU8, zip } from 'fflate';
 import type { Database } from '../../platform/db/client.js';
 import { invoices, subscriptions, usageRecords } from '../billing/billing.table.js';
 import { calls } from '../calls/calls.table.js';
@@ -68,6 +68,13 @@ const README = (sections: Section[], at: Date) =>
     'Passwords, two-factor secrets and device push tokens are never exported.',
     '',
   ].join('\r\n');
+
+/** Compressed on fflate's worker threads: a large history must not hold up every other request. */
+function compress(files: AsyncZippable, at: Date): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    zip(files, { level: 6, mtime: at }, (error, data) => (error ? reject(error) : resolve(data)));
+  });
+}
 
 /**
  * GDPR export: everything the service holds about one person, every query
@@ -230,14 +237,14 @@ export function createAccountExport(deps: AccountExportDeps) {
           await sessionsOf(userId),
         ),
       ];
-      const files: Record<string, Uint8Array> = { 'README.txt': strToU8(README(sections, at)) };
+      const files: AsyncZippable = { 'README.txt': strToU8(README(sections, at)) };
       for (const s of sections) {
         files[`${s.name}.json`] = strToU8(JSON.stringify(s.records, null, 2));
         files[`${s.name}.csv`] = strToU8(toCsv(s.columns, s.records));
       }
       return {
         filename: `commpro-export-${at.toISOString().slice(0, 10)}.zip`,
-        zip: zipSync(files, { level: 6, mtime: at }),
+        zip: await compress(files, at),
       };
     },
   };
