@@ -4,9 +4,9 @@ import { useI18n } from '../../shared/i18n/i18n';
 import { Badge } from '../../shared/ui/Badge';
 import { LoadingBlock } from '../../shared/ui/Spinner';
 import { Flag } from '../numbers/Flag';
-import { countryName, formatDate, isCountryCode } from '../numbers/format';
+import { countryName, isCountryCode } from '../numbers/format';
 import { AdminSection, LoadError } from './AdminStates';
-import { formatCount, formatEurCents, formatRate } from './format';
+import { formatCount, formatEurCents, formatPeriod, formatRate } from './format';
 import { useAdminOverview } from './use-admin';
 
 export function OverviewPage() {
@@ -55,14 +55,7 @@ function OverviewBody({ data }: { data: AdminOverview }) {
         </dl>
       </Panel>
 
-      <Panel
-        title={t('admin.overview.traffic')}
-        note={t('admin.overview.period', {
-          start: formatDate(data.period.start, locale),
-          // The period ends at the start of the next month: its last day is the one before.
-          end: formatDate(new Date(Date.parse(data.period.end) - 1).toISOString(), locale),
-        })}
-      >
+      <Panel title={t('admin.overview.traffic')} note={t('admin.overview.period', formatPeriod(data.period, locale))}>
         <dl className="kpis">
           <Kpi label={t('admin.overview.messagesOut')} value={count(data.traffic.messagesOutbound)} />
           <Kpi label={t('admin.overview.messagesIn')} value={count(data.traffic.messagesInbound)} />

@@ -5,6 +5,7 @@ import {
   formatCount,
   formatDay,
   formatEurCents,
+  formatPeriod,
   formatRate,
   personName,
   withChosen,
@@ -90,5 +91,14 @@ describe('detailsText and withChosen', () => {
     expect(withChosen(['stripe'], '')).toEqual(['stripe']);
     expect(withChosen(['stripe'], 'stripe')).toEqual(['stripe']);
     expect(withChosen(['stripe'], 'twilio')).toEqual(['stripe', 'twilio']);
+  });
+});
+
+describe('formatPeriod', () => {
+  it('names the UTC month by its first and last days, whatever the browser’s zone', () => {
+    expect(formatPeriod({ start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' }, 'en')).toEqual({
+      start: 'Nov 1, 2026',
+      end: 'Nov 30, 2026',
+    });
   });
 });

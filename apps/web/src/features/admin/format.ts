@@ -35,6 +35,15 @@ export function formatDay(isoDate: string, locale: Locale): string {
   );
 }
 
+/**
+ * The UTC calendar period the server counts over ("Nov 1, 2026 – Nov 30, 2026"): its end is the
+ * start of the next one, so the last day shown is the one before; read in UTC, like the counts.
+ */
+export function formatPeriod(period: { start: string; end: string }, locale: Locale): { start: string; end: string } {
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  return { start: format.format(new Date(period.start)), end: format.format(new Date(Date.parse(period.end) - 1)) };
+}
+
 /** "reason: spam, tier: BUSINESS": an entry's details on one line. */
 export function detailsText(details: Record<string, unknown> | null): string {
   if (!details) return '';
