@@ -15,6 +15,7 @@ import {
   registerUser,
   totp,
 } from '../helpers/auth-flows.js';
+import { DAY_MS, setSubscriptionRow, subscribe } from '../helpers/billing-flows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { ALICE_TEXT, BOB_TEXT, deleteRequest, person, type Person, twoAcquaintances } from './gdpr-flows.js';
 
@@ -111,6 +112,18 @@ describe('DELETE /api/auth/me', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(await userRow(erin.id)).toMatchObject({ twoFaEnabled: false, twoFaSecret: null, isActive: false });
+  });
+
+  it('deletes an account whose paid plan already lapsed, with nothing left to cancel', async () => {
+    const frank = await person(t, 'Franck', 'Lapsed');
+    await subscribe(t, frank.accessToken, 'STARTER');
+    await setSubscriptionRow(t, frank.id, {
+      status: 'PAST_DUE',
+      pastDueAt: new Date(t.clock.now.getTime() - 60 * DAY_MS),
+    });
+    const res = await deleteRequest(t, frank.accessToken, { password: frank.password });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await userRow(frank.id)).deletedAt).not.toBeNull();
   });
 
   describe('a deleted account', () => {

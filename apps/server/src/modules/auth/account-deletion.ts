@@ -48,7 +48,7 @@ import type { FileStorage } from '../../platform/storage/storage.port.js';
 import { webhookLogs } from '../../platform/webhooks/webhook-logs.table.js';
 import { recordAudit } from '../admin/audit-log.js';
 import { subscriptions, usageRecords } from '../billing/billing.table.js';
-import type { BillingService } from '../billing/billing.service.js';
+import { type BillingService, effectiveTier } from '../billing/billing.service.js';
 import { calls } from '../calls/calls.table.js';
 import { contacts } from '../contacts/contacts.table.js';
 import { mediaFiles } from '../media/media.table.js';
@@ -63,7 +63,7 @@ export interface AccountDeletionDeps {
   db: Database;
   auth: Pick<AuthService, 'confirmIdentity'>;
   numbers: Pick<NumbersService, 'release'>;
-  billing: Pick<BillingService, 'subscription' | 'cancel'>;
+  billing: Pick<BillingService, 'cancel'>;
   storage: Pick<FileStorage, 'delete'>;
   realtime: Pick<Realtime, 'endSession'>;
   clock: () => Date;
@@ -84,9 +84,16 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     for (const { id } of held) await deps.numbers.release(userId, id);
   }
 
+  /**
+   * Billing refuses to cancel what is not a paid plan, so this asks as it does: a plan followed
+   * at the provider while it has one there, else the plan in force (an unpaid one past its grace,
+   * or one already cancelled, is FREE).
+   */
   async function cancelPlan(userId: string): Promise<void> {
-    const plan = await deps.billing.subscription(userId);
-    if (plan.tier !== 'FREE') await deps.billing.cancel(userId, false);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.userId, userId)).limit(1);
+    if (!sub) return;
+    const paid = sub.stripeSubscriptionId ? sub.tier !== 'FREE' : effectiveTier(sub, clock()) !== 'FREE';
+    if (paid) await deps.billing.cancel(userId, false);
   }
 
   async function deleteFiles(userId: string): Promise<void> {
