@@ -7,6 +7,7 @@ import {
   DESKTOP,
   logInViaForm,
   mainNav,
+  PASSWORD,
   PHONE,
   registerViaApi,
   shot,
@@ -176,6 +177,14 @@ test('an administrator reads the seeded activity, suspends and reactivates an ac
   await expect(brunoPage.getByRole('status').or(brunoPage.getByRole('alert'))).toContainText(/logged out|suspended/i);
   await shot(brunoPage, 'admin-suspended-user-login');
 
+  // Logging in again is refused while the account is suspended, saying so.
+  await brunoPage.getByLabel('Email', { exact: true }).fill(bruno.email);
+  await brunoPage.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await brunoPage.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(brunoPage.getByRole('alert')).toHaveText(
+    'This account is suspended. Contact support to have it reactivated.',
+  );
+
   // Reactivated, Bruno can log in again.
   await page.getByRole('button', { name: 'Reactivate' }).click();
   await expect(page.getByText('This account is suspended')).toBeHidden();
@@ -188,6 +197,7 @@ test('an administrator reads the seeded activity, suspends and reactivates an ac
   for (const action of ['user.suspend', 'user.reactivate']) {
     await expect(page.getByRole('row').filter({ hasText: action }).first()).toContainText(adminEmail);
   }
+  await shot(page, 'admin-audit');
 
   // The webhook log: failed events can be picked out; the forged callback is one, and cannot be replayed.
   await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Webhooks' }).click();

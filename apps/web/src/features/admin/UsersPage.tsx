@@ -1,5 +1,4 @@
 import { PLAN_TIERS, type AdminUserRow, type PlanTier } from '@commpro/contracts';
-import { Search } from 'lucide-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../shared/i18n/i18n';
@@ -44,7 +43,6 @@ export function UsersPage() {
             setSearch(event.target.value);
             setOffset(0);
           }}
-          extra={<Search size={14} aria-hidden />}
         />
         <SelectField
           label={t('admin.users.plan')}

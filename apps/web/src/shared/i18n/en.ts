@@ -890,6 +890,7 @@ export const en = {
   'offline.outbox.sending': 'Sending…',
   'offline.outbox.notSent': 'Not sent',
   'offline.outbox.deleteNamed': 'Delete this unsent message',
+  'errors.ACCOUNT_SUSPENDED': 'This account is suspended. Contact support to have it reactivated.',
   'nav.admin': 'Admin',
   'admin.title': 'Admin',
   'admin.nav.label': 'Admin sections',

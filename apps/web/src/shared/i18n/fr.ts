@@ -926,6 +926,7 @@ export const fr: Record<MessageKey, string> = {
   'offline.outbox.sending': 'Envoi…',
   'offline.outbox.notSent': 'Non envoyé',
   'offline.outbox.deleteNamed': 'Supprimer ce message non envoyé',
+  'errors.ACCOUNT_SUSPENDED': 'Ce compte est suspendu. Contactez le support pour le faire réactiver.',
   'nav.admin': 'Admin',
   'admin.title': 'Administration',
   'admin.nav.label': 'Sections d’administration',
