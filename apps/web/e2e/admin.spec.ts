@@ -247,6 +247,10 @@ test('an administrator reads the seeded activity, suspends and reactivates an ac
   }).toPass({ timeout: 30_000 });
   await expect(page.getByRole('img', { name: /Sign-ups/ })).toBeVisible();
   await shot(page, 'admin-charts-desktop');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await shot(page, 'admin-charts-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // On a phone, the console is the same screens, the tables turned into cards.
   await page.setViewportSize(PHONE);

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { formatDateTime } from '../../shared/i18n/format';
 import { useI18n } from '../../shared/i18n/i18n';
 import { Button } from '../../shared/ui/Button';
@@ -44,7 +45,14 @@ export function AuditPage() {
                     </td>
                     <td data-label={t('admin.audit.target')}>
                       {entry.targetType}
-                      {entry.targetId && <span className="admin-table__secondary admin-mono">{entry.targetId}</span>}
+                      {entry.targetId &&
+                        (entry.targetType === 'user' ? (
+                          <Link to={`/admin/users/${entry.targetId}`} className="admin-table__secondary admin-mono">
+                            {entry.targetId}
+                          </Link>
+                        ) : (
+                          <span className="admin-table__secondary admin-mono">{entry.targetId}</span>
+                        ))}
                     </td>
                     <td data-label={t('admin.audit.details')}>{detailsText(entry.details) || '—'}</td>
                     <td data-label={t('admin.audit.from')}>{entry.ipAddress ?? '—'}</td>
