@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { ClientToServerEvents, ServerToClientEvents } from '@commpro/contracts';
 import { eq } from 'drizzle-orm';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../src/modules/auth/auth.table.js';
 import {
@@ -21,9 +24,13 @@ let t: MessagingTestApp;
 let op: Operator;
 beforeAll(async () => {
   t = await createMessagingTestApp();
+  // Listening, for the open app's socket.
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
   op = await operator(t);
 });
+const sockets: Socket[] = [];
 afterAll(async () => {
+  for (const socket of sockets) socket.disconnect();
   await t.close();
 });
 
@@ -64,6 +71,28 @@ describe('POST /api/admin/users/:userId/suspend', () => {
       targetType: 'user',
       details: { reason: 'Spam reported by recipients' },
     });
+  });
+
+  it("tells the person's open app its session was ended, and drops its socket", async () => {
+    const customer = await registerUser(t);
+    const port = (t.app.server.address() as AddressInfo).port;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`http://127.0.0.1:${port}`, {
+      auth: { token: customer.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const revoked = new Promise<{ sessionId: string }>((resolve) => socket.once('session:revoked', resolve));
+    const dropped = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
+    expect((await suspend(customer.id)).statusCode).toBe(200);
+    expect(await revoked).toEqual({ sessionId: sessionIdOf(customer.accessToken) });
+    expect(await dropped).toBe('io server disconnect');
   });
 
   it('fails a message still QUEUED when the account is suspended, without handing it to the carrier', async () => {
