@@ -211,6 +211,7 @@ test('an administrator reads the seeded activity, suspends and reactivates an ac
   // All numbers with their owners: Bruno's is found by a part of it.
   await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Numbers' }).click();
   await page.getByLabel('Search', { exact: true }).fill(brunoLine.slice(-6));
+  await expect(page.getByText('1 number', { exact: true })).toBeVisible();
   const brunoNumber = page.getByRole('row').filter({ hasText: `Bruno Varenne${tag}` });
   await expect(brunoNumber).toContainText('Active');
   await expect(brunoNumber.getByRole('button', { name: /^Suspend / })).toBeVisible();
@@ -257,6 +258,12 @@ test('an administrator reads the seeded activity, suspends and reactivates an ac
   await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Overview' }).click();
   await expect(kpi(page, 'Total users')).toBeVisible();
   await shot(page, 'admin-overview-phone');
+  await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByLabel('Search', { exact: true }).fill(tag);
+  await expect(page.getByText('2 users', { exact: true })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: alice.email })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: bruno.email })).toBeVisible();
+  await shot(page, 'admin-users-phone');
 
   await context.close();
   await brunoPage.context().close();

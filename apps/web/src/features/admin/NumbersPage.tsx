@@ -105,7 +105,10 @@ export function NumbersPage() {
           {numbers.data.numbers.length === 0 ? (
             <p className="muted">{t('admin.numbers.none')}</p>
           ) : (
-            <div className="admin-table-wrap">
+            <div
+              className={`admin-table-wrap${numbers.isPlaceholderData ? ' admin-table-wrap--stale' : ''}`}
+              aria-busy={numbers.isPlaceholderData || undefined}
+            >
               <table className="admin-table admin-table--cards">
                 <thead>
                   <tr>

@@ -84,7 +84,7 @@ export function UsersPage() {
           {users.data.users.length === 0 ? (
             <p className="muted">{t('admin.users.none')}</p>
           ) : (
-            <UsersTable users={users.data.users} />
+            <UsersTable stale={users.isPlaceholderData} users={users.data.users} />
           )}
           <Pager offset={offset} total={users.data.total} onChange={setOffset} />
         </>
@@ -93,10 +93,10 @@ export function UsersPage() {
   );
 }
 
-function UsersTable({ users }: { users: AdminUserRow[] }) {
+function UsersTable({ users, stale }: { users: AdminUserRow[]; stale: boolean }) {
   const { t, locale } = useI18n();
   return (
-    <div className="admin-table-wrap">
+    <div className={`admin-table-wrap${stale ? ' admin-table-wrap--stale' : ''}`} aria-busy={stale || undefined}>
       <table className="admin-table admin-table--cards">
         <thead>
           <tr>

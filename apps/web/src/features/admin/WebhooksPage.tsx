@@ -102,7 +102,10 @@ export function WebhooksPage() {
           {webhooks.data.webhooks.length === 0 ? (
             <p className="muted">{t('admin.webhooks.none')}</p>
           ) : (
-            <div className="admin-table-wrap">
+            <div
+              className={`admin-table-wrap${webhooks.isPlaceholderData ? ' admin-table-wrap--stale' : ''}`}
+              aria-busy={webhooks.isPlaceholderData || undefined}
+            >
               <table className="admin-table admin-table--cards">
                 <thead>
                   <tr>
