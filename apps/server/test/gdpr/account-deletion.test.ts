@@ -34,15 +34,15 @@ const userRow = async (id: string) => (await db().select().from(users).where(eq(
 async function tablesHolding(needles: string[], otherUserId: string): Promise<string[]> {
   // Kept on purpose: invoices (the law; they carry the buyer as issued) and the sandbox carrier's own pool.
   const kept = new Set(['invoices', 'sandbox_numbers']);
-  const tables = await db().execute<{ table_name: string }>(
+  const tables = (await db().execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
-  );
+  )) as unknown as { rows: { table_name: string }[] };
   const found: string[] = [];
   for (const { table_name: table } of tables.rows) {
     if (kept.has(table)) continue;
-    const rows = await db().execute<{ row: Record<string, unknown> }>(
-      sql`select to_jsonb(t) as row from ${sql.identifier(table)} t`,
-    );
+    const rows = (await db().execute(sql`select to_jsonb(t) as row from ${sql.identifier(table)} t`)) as unknown as {
+      rows: { row: Record<string, unknown> }[];
+    };
     for (const { row } of rows.rows) {
       if (row.user_id === otherUserId || (table === 'users' && row.id === otherUserId)) continue;
       const text = JSON.stringify(row);
