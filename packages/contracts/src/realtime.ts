@@ -7,7 +7,8 @@ import type { Message, MessageStatus } from './messaging.js';
 import type { Notification } from './notifications.js';
 
 export interface ServerToClientEvents {
-  'session:revoked': (payload: { sessionId: string }) => void;
+  /** `reason` SUSPENDED: an operator suspended the account (the app says so rather than "ended elsewhere"). */
+  'session:revoked': (payload: { sessionId: string; reason?: 'SUSPENDED' }) => void;
   'message:new': (message: Message) => void;
   'message:status': (payload: {
     id: string;

@@ -53,9 +53,9 @@ describe('POST /api/admin/users/:userId/suspend', () => {
     const res = await suspend(customer.id);
     expect(res.statusCode, res.body).toBe(200);
 
-    const refused = expectError(await me(customer.accessToken), 401, 'SESSION_REVOKED');
+    const refused = expectError(await me(customer.accessToken), 403, 'ACCOUNT_SUSPENDED');
     expect(refused.error).toMatch(/suspended/);
-    expectError(await me(phone.accessToken), 401, 'SESSION_REVOKED');
+    expectError(await me(phone.accessToken), 403, 'ACCOUNT_SUSPENDED');
     expectError(await refreshRequest(t, customer.refreshToken), 401, 'INVALID_TOKEN');
     expectError(await refreshRequest(t, phone.refreshToken), 401, 'INVALID_TOKEN');
     const login = expectError(await loginRequest(t, customer.email, customer.password), 403, 'ACCOUNT_SUSPENDED');
@@ -91,7 +91,7 @@ describe('POST /api/admin/users/:userId/suspend', () => {
     const dropped = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 
     expect((await suspend(customer.id)).statusCode).toBe(200);
-    expect(await revoked).toEqual({ sessionId: sessionIdOf(customer.accessToken) });
+    expect(await revoked).toEqual({ sessionId: sessionIdOf(customer.accessToken), reason: 'SUSPENDED' });
     expect(await dropped).toBe('io server disconnect');
   });
 
@@ -111,8 +111,8 @@ describe('POST /api/admin/users/:userId/suspend', () => {
         token: customer.accessToken,
         payload: { from: line.phoneNumber, to: '+33612345678', body: 'Again' },
       }),
-      401,
-      'SESSION_REVOKED',
+      403,
+      'ACCOUNT_SUSPENDED',
     );
   });
 

@@ -100,10 +100,10 @@ export function useRealtime(): void {
       }, delay);
     });
 
-    socket.on('session:revoked', ({ sessionId }) => {
+    socket.on('session:revoked', ({ sessionId, reason }) => {
       const ours = currentSessionId();
       if (ours === sessionId) {
-        authSession.signOut('revoked');
+        authSession.signOut(reason === 'SUSPENDED' ? 'suspended' : 'revoked');
         return;
       }
       void queryClient.invalidateQueries({ queryKey: queryKeys.sessions });

@@ -180,7 +180,7 @@ export function createAdminUsers(deps: AdminUsersDeps) {
         });
       });
       // After the commit: authentication already refuses the account, this signs its apps out at once.
-      await deps.auth.endAllSessions(userId);
+      await deps.auth.endAllSessions(userId, 'SUSPENDED');
     },
 
     async reactivate(actor: AuditActor, userId: string): Promise<void> {

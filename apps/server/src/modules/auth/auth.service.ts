@@ -134,8 +134,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     return { user: toUserDto(updated), ...tokens };
   }
 
-  async function endSessions(familyIds: string[]): Promise<void> {
-    await Promise.all(familyIds.map((id) => realtime.endSession(id)));
+  async function endSessions(familyIds: string[], reason?: 'SUSPENDED'): Promise<void> {
+    await Promise.all(familyIds.map((id) => realtime.endSession(id, reason)));
   }
 
   /** Checks a 6-digit code or a backup code; spends it on success. */
@@ -470,9 +470,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Operators (a suspension): every session of the person ends now, and their open apps are told. */
-    async endAllSessions(userId: string): Promise<number> {
+    async endAllSessions(userId: string, reason?: 'SUSPENDED'): Promise<number> {
       const ended = await repo.revokeOtherSessions(userId, undefined, clock());
-      await endSessions(ended);
+      await endSessions(ended, reason);
       return ended.length;
     },
 

@@ -41,13 +41,12 @@ export function registerAuthentication(app: FastifyInstance, signer: TokenSigner
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new AppError('UNAUTHORIZED', 'Authentication required');
     const claims = await signer.verifyAccess(token);
-    // Both refusals are SESSION_REVOKED: the web app signs the person out on that code (the login then
-    // says why, e.g. ACCOUNT_SUSPENDED); any other 401 would make it try a refresh first.
+    // The web app signs the person out on both codes without trying a refresh, and says which happened.
     switch (await accessCheck(claims)) {
       case 'OPEN':
         break;
       case 'SUSPENDED':
-        throw new AppError('SESSION_REVOKED', 'This account was suspended; contact support');
+        throw new AppError('ACCOUNT_SUSPENDED', 'This account is suspended; contact support');
       case 'SESSION_ENDED':
         throw new AppError('SESSION_REVOKED', 'This session was ended; log in again');
       case 'CLOSED':

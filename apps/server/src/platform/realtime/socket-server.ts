@@ -28,7 +28,7 @@ export interface Realtime {
     ...args: Parameters<ServerToClientEvents[E]>
   ): void;
   /** Tells the clients of a session it was revoked, then drops their sockets. */
-  endSession(sessionId: string): Promise<void>;
+  endSession(sessionId: string, reason?: 'SUSPENDED'): Promise<void>;
   /** The user's apps connected now, on every node. */
   countUserDevices(userId: string): Promise<number>;
   /** Every socket leaves the room (a call that ended no longer routes signalling). */
@@ -102,8 +102,8 @@ export function attachRealtime(
     emitToRoom: (room, event, ...args) => {
       io.to(room).emit(event, ...args);
     },
-    async endSession(sessionId) {
-      io.to(sessionRoom(sessionId)).emit('session:revoked', { sessionId });
+    async endSession(sessionId, reason) {
+      io.to(sessionRoom(sessionId)).emit('session:revoked', reason ? { sessionId, reason } : { sessionId });
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
     async countUserDevices(userId) {

@@ -121,6 +121,7 @@ function noticeText(
   if (notice === 'password-reset') return { tone: 'success', text: t('auth.notice.passwordReset') };
   if (reason === 'expired') return { tone: 'info', text: t('auth.notice.sessionExpired') };
   if (reason === 'revoked') return { tone: 'warning', text: t('auth.notice.sessionRevoked') };
+  if (reason === 'suspended') return { tone: 'warning', text: t('auth.notice.accountSuspended') };
   if (reason === 'logout' || reason === 'other-tab') return { tone: 'success', text: t('auth.notice.loggedOut') };
   return null;
 }

@@ -20,7 +20,7 @@ const EXPIRY_MARGIN_MS = 60_000;
 /** Used when the access token has no readable `exp`. */
 const DEFAULT_ACCESS_TTL_MS = 15 * 60_000;
 
-export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab';
+export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'suspended' | 'other-tab';
 
 export type AuthSessionEvent =
   { type: 'signed-in' } | { type: 'token'; accessToken: string } | { type: 'signed-out'; reason: SignOutReason };

@@ -53,6 +53,10 @@ async function withAccessToken<T>(call: (token: string) => Promise<T>): Promise<
       authSession.signOut('revoked');
       throw error;
     }
+    if (isApiError(error) && error.status === 403 && error.code === 'ACCOUNT_SUSPENDED') {
+      authSession.signOut('suspended');
+      throw error;
+    }
     if (!isApiError(error) || error.status !== 401 || !REFRESHABLE_CODES.has(error.code)) throw error;
     const fresh = await authSession.refresh();
     if (!fresh) throw error;

@@ -92,6 +92,8 @@ export const en = {
   'auth.notice.passwordReset': 'Your password has been changed. You can log in with it now.',
   'auth.notice.sessionExpired': 'Your session has expired. Please log in again.',
   'auth.notice.sessionRevoked': 'You were logged out because this session was ended from another device.',
+  'auth.notice.accountSuspended':
+    'You were logged out because this account was suspended. Contact support to have it reactivated.',
   'auth.notice.loggedOut': 'You’ve been logged out.',
 
   'auth.signup.title': 'Create your account',

@@ -95,6 +95,8 @@ export const fr: Record<MessageKey, string> = {
   'auth.notice.passwordReset': 'Votre mot de passe a été modifié. Vous pouvez vous connecter avec.',
   'auth.notice.sessionExpired': 'Votre session a expiré. Veuillez vous reconnecter.',
   'auth.notice.sessionRevoked': 'Vous avez été déconnecté : cette session a été fermée depuis un autre appareil.',
+  'auth.notice.accountSuspended':
+    'Vous avez été déconnecté : ce compte a été suspendu. Contactez le support pour le faire réactiver.',
   'auth.notice.loggedOut': 'Vous êtes déconnecté.',
 
   'auth.signup.title': 'Créez votre compte',
