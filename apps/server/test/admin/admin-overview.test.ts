@@ -87,6 +87,10 @@ describe('GET /api/admin/overview', () => {
     await setUser(deleted.id, { deletedAt: now });
     const veteran = await account();
     await setUser(veteran.id, { createdAt: new Date(now.getTime() - 10 * DAY_MS) });
+    // An administrator made by the CLI has no subscription row yet: billing treats it as FREE, so do we.
+    await db
+      .insert(users)
+      .values({ email: `cli-admin-${now.getTime()}@example.com`, passwordHash: 'x', role: 'ADMIN' });
 
     const line = await buyNumber(t, monthly.accessToken);
     await buyNumber(t, annual.accessToken, { countryCode: 'US', type: 'LOCAL' });
@@ -138,12 +142,13 @@ describe('GET /api/admin/overview', () => {
 
     const result = await overview(token);
 
-    // Live accounts: the access test's customer, the admin, monthly, annual, past due, cancelled, suspended, veteran.
+    // Live accounts: the access test's customer, the admin, monthly, annual, past due, cancelled, suspended, veteran,
+    // the CLI's administrator.
     expect(result.users).toEqual({
-      total: 8,
-      newThisWeek: 7,
+      total: 9,
+      newThisWeek: 8,
       suspended: 1,
-      byPlan: { FREE: 4, STARTER: 2, BUSINESS: 1, ENTERPRISE: 1 },
+      byPlan: { FREE: 5, STARTER: 2, BUSINESS: 1, ENTERPRISE: 1 },
     });
     // STARTER monthly 15.00 + BUSINESS annual 29.00 a month + ENTERPRISE past due 119.00; cancelled and deleted pay nothing.
     expect(result.revenue).toEqual({ mrrCents: 16_300, arrCents: 195_600, currency: 'EUR' });

@@ -49,12 +49,13 @@ async function userCounts(db: Database, now: Date): Promise<AdminOverview['users
       })
       .from(users)
       .where(liveUser),
+    // An account billing has not met yet (an administrator made by the CLI) is on FREE, as billing treats it.
     db
-      .select({ tier: subscriptions.tier, n: count() })
-      .from(subscriptions)
-      .innerJoin(users, eq(users.id, subscriptions.userId))
+      .select({ tier: sql<PlanTier>`coalesce(${subscriptions.tier}, 'FREE')`, n: count() })
+      .from(users)
+      .leftJoin(subscriptions, eq(subscriptions.userId, users.id))
       .where(liveUser)
-      .groupBy(subscriptions.tier),
+      .groupBy(sql`1`),
   ]);
   const byPlan = Object.fromEntries(PLAN_TIERS.map((tier) => [tier, 0])) as Record<PlanTier, number>;
   for (const row of plans) byPlan[row.tier] = row.n;
