@@ -3,6 +3,7 @@ import { formatDateTime } from '../../shared/i18n/format';
 import { useI18n } from '../../shared/i18n/i18n';
 import { Button } from '../../shared/ui/Button';
 import { LoadingBlock } from '../../shared/ui/Spinner';
+import { AdminTableWrap } from './AdminList';
 import { AdminSection, LoadError } from './AdminStates';
 import { detailsText } from './format';
 import { useAudit } from './use-admin';
@@ -21,7 +22,7 @@ export function AuditPage() {
         <p className="muted">{t('admin.audit.none')}</p>
       ) : (
         <>
-          <div className="admin-table-wrap">
+          <AdminTableWrap>
             <table className="admin-table admin-table--cards">
               <thead>
                 <tr>
@@ -60,7 +61,7 @@ export function AuditPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </AdminTableWrap>
           {audit.hasNextPage && (
             <Button variant="secondary" loading={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
               {t('admin.audit.more')}

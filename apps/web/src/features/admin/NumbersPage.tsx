@@ -6,13 +6,13 @@ import { useI18n } from '../../shared/i18n/i18n';
 import { Badge } from '../../shared/ui/Badge';
 import { Button } from '../../shared/ui/Button';
 import { SelectField, TextField } from '../../shared/ui/Field';
-import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useToast } from '../../shared/ui/Toast';
 import { useDebouncedValue } from '../../shared/ui/use-debounced-value';
 import { countryName, formatDate, formatPhone } from '../numbers/format';
-import { AdminSection, LoadError } from './AdminStates';
+import { AdminList } from './AdminList';
+import { AdminSection } from './AdminStates';
 import { adminApi } from './api';
-import { Pager, PAGE_SIZE } from './Pager';
+import { PAGE_SIZE } from './Pager';
 import { ReasonDialog } from './ReasonDialog';
 import { refreshAdmin, useAdminNumbers } from './use-admin';
 
@@ -91,98 +91,81 @@ export function NumbersPage() {
           ))}
         </SelectField>
       </form>
-      {numbers.isPending ? (
-        <LoadingBlock label={t('common.loading')} />
-      ) : numbers.isError ? (
-        <LoadError error={numbers.error} onRetry={() => void numbers.refetch()} />
-      ) : (
-        <>
-          <p className="admin-count" aria-live="polite">
-            {numbers.data.total === 1
-              ? t('admin.numbers.countOne')
-              : t('admin.numbers.count', { count: numbers.data.total })}
-          </p>
-          {numbers.data.numbers.length === 0 ? (
-            <p className="muted">{t('admin.numbers.none')}</p>
-          ) : (
-            <div
-              className={`admin-table-wrap${numbers.isPlaceholderData ? ' admin-table-wrap--stale' : ''}`}
-              aria-busy={numbers.isPlaceholderData || undefined}
-            >
-              <table className="admin-table admin-table--cards">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.numbers.number')}</th>
-                    <th scope="col">{t('admin.numbers.country')}</th>
-                    <th scope="col">{t('admin.numbers.owner')}</th>
-                    <th scope="col">{t('admin.numbers.status')}</th>
-                    <th scope="col">{t('admin.numbers.purchased')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('admin.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {numbers.data.numbers.map((number) => (
-                    <tr key={number.id}>
-                      <th scope="row" className="admin-mono" data-label={t('admin.numbers.number')}>
-                        {formatPhone(number.phoneNumber)}
-                      </th>
-                      <td data-label={t('admin.numbers.country')}>{countryName(number.countryCode, locale)}</td>
-                      <td data-label={t('admin.numbers.owner')}>
-                        <Link to={`/admin/users/${number.owner.id}`}>{number.owner.name ?? number.owner.email}</Link>
-                      </td>
-                      <td data-label={t('admin.numbers.status')}>
-                        <Badge
-                          tone={
-                            number.status === 'ACTIVE'
-                              ? 'success'
-                              : number.status === 'SUSPENDED'
-                                ? 'danger'
-                                : 'neutral'
-                          }
-                        >
-                          {t(`numbers.status.${number.status}`)}
-                        </Badge>
-                      </td>
-                      <td data-label={t('admin.numbers.purchased')}>{formatDate(number.purchasedAt, locale)}</td>
-                      <td className="admin-table__actions">
-                        {number.status === 'ACTIVE' && (
-                          <Button
-                            size="sm"
-                            variant="secondary"
-                            aria-label={t('admin.numbers.suspendNamed', { number: formatPhone(number.phoneNumber) })}
-                            onClick={() => {
-                              run.reset();
-                              setAction({ kind: 'suspend', number });
-                            }}
-                          >
-                            {t('admin.numbers.suspend')}
-                          </Button>
-                        )}
-                        {number.status !== 'CANCELLED' && (
-                          <Button
-                            size="sm"
-                            variant="danger-ghost"
-                            aria-label={t('admin.numbers.releaseNamed', { number: formatPhone(number.phoneNumber) })}
-                            onClick={() => {
-                              run.reset();
-                              setAction({ kind: 'release', number });
-                            }}
-                          >
-                            {t('admin.numbers.release')}
-                          </Button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <Pager offset={offset} total={numbers.data.total} onChange={setOffset} />
-        </>
-      )}
+      <AdminList
+        query={numbers}
+        messages="admin.numbers"
+        isEmpty={(page) => page.numbers.length === 0}
+        offset={offset}
+        onOffsetChange={setOffset}
+      >
+        {(page) => (
+          <table className="admin-table admin-table--cards">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.numbers.number')}</th>
+                <th scope="col">{t('admin.numbers.country')}</th>
+                <th scope="col">{t('admin.numbers.owner')}</th>
+                <th scope="col">{t('admin.numbers.status')}</th>
+                <th scope="col">{t('admin.numbers.purchased')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.numbers.map((number) => (
+                <tr key={number.id}>
+                  <th scope="row" className="admin-mono" data-label={t('admin.numbers.number')}>
+                    {formatPhone(number.phoneNumber)}
+                  </th>
+                  <td data-label={t('admin.numbers.country')}>{countryName(number.countryCode, locale)}</td>
+                  <td data-label={t('admin.numbers.owner')}>
+                    <Link to={`/admin/users/${number.owner.id}`}>{number.owner.name ?? number.owner.email}</Link>
+                  </td>
+                  <td data-label={t('admin.numbers.status')}>
+                    <Badge
+                      tone={
+                        number.status === 'ACTIVE' ? 'success' : number.status === 'SUSPENDED' ? 'danger' : 'neutral'
+                      }
+                    >
+                      {t(`numbers.status.${number.status}`)}
+                    </Badge>
+                  </td>
+                  <td data-label={t('admin.numbers.purchased')}>{formatDate(number.purchasedAt, locale)}</td>
+                  <td className="admin-table__actions">
+                    {number.status === 'ACTIVE' && (
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        aria-label={t('admin.numbers.suspendNamed', { number: formatPhone(number.phoneNumber) })}
+                        onClick={() => {
+                          run.reset();
+                          setAction({ kind: 'suspend', number });
+                        }}
+                      >
+                        {t('admin.numbers.suspend')}
+                      </Button>
+                    )}
+                    {number.status !== 'CANCELLED' && (
+                      <Button
+                        size="sm"
+                        variant="danger-ghost"
+                        aria-label={t('admin.numbers.releaseNamed', { number: formatPhone(number.phoneNumber) })}
+                        onClick={() => {
+                          run.reset();
+                          setAction({ kind: 'release', number });
+                        }}
+                      >
+                        {t('admin.numbers.release')}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AdminList>
       {action && (
         <ReasonDialog
           title={t(action.kind === 'suspend' ? 'admin.numbers.suspendTitle' : 'admin.numbers.releaseTitle', {

@@ -5,11 +5,11 @@ import { useI18n } from '../../shared/i18n/i18n';
 import { formatRelative } from '../../shared/i18n/format';
 import { Badge } from '../../shared/ui/Badge';
 import { SelectField, TextField } from '../../shared/ui/Field';
-import { LoadingBlock } from '../../shared/ui/Spinner';
 import { useDebouncedValue } from '../../shared/ui/use-debounced-value';
 import { formatDate } from '../numbers/format';
-import { AdminSection, LoadError } from './AdminStates';
-import { Pager, PAGE_SIZE } from './Pager';
+import { AdminList } from './AdminList';
+import { AdminSection } from './AdminStates';
+import { PAGE_SIZE } from './Pager';
 import { personName } from './format';
 import { useAdminUsers } from './use-admin';
 
@@ -72,71 +72,61 @@ export function UsersPage() {
           <option value="SUSPENDED">{t('admin.status.SUSPENDED')}</option>
         </SelectField>
       </form>
-      {users.isPending ? (
-        <LoadingBlock label={t('common.loading')} />
-      ) : users.isError ? (
-        <LoadError error={users.error} onRetry={() => void users.refetch()} />
-      ) : (
-        <>
-          <p className="admin-count" aria-live="polite">
-            {users.data.total === 1 ? t('admin.users.countOne') : t('admin.users.count', { count: users.data.total })}
-          </p>
-          {users.data.users.length === 0 ? (
-            <p className="muted">{t('admin.users.none')}</p>
-          ) : (
-            <UsersTable stale={users.isPlaceholderData} users={users.data.users} />
-          )}
-          <Pager offset={offset} total={users.data.total} onChange={setOffset} />
-        </>
-      )}
+      <AdminList
+        query={users}
+        messages="admin.users"
+        isEmpty={(page) => page.users.length === 0}
+        offset={offset}
+        onOffsetChange={setOffset}
+      >
+        {(page) => <UsersTable users={page.users} />}
+      </AdminList>
     </AdminSection>
   );
 }
 
-function UsersTable({ users, stale }: { users: AdminUserRow[]; stale: boolean }) {
+function UsersTable({ users }: { users: AdminUserRow[] }) {
   const { t, locale } = useI18n();
   return (
-    <div className={`admin-table-wrap${stale ? ' admin-table-wrap--stale' : ''}`} aria-busy={stale || undefined}>
-      <table className="admin-table admin-table--cards">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.users.name')}</th>
-            <th scope="col">{t('admin.users.company')}</th>
-            <th scope="col">{t('admin.users.plan')}</th>
-            <th scope="col">{t('admin.users.status')}</th>
-            <th scope="col" className="num">
-              {t('admin.users.numbers')}
+    <table className="admin-table admin-table--cards">
+      <thead>
+        <tr>
+          <th scope="col">{t('admin.users.name')}</th>
+          <th scope="col">{t('admin.users.company')}</th>
+          <th scope="col">{t('admin.users.plan')}</th>
+          <th scope="col">{t('admin.users.status')}</th>
+          <th scope="col" className="num">
+            {t('admin.users.numbers')}
+          </th>
+          <th scope="col">{t('admin.users.lastLogin')}</th>
+          <th scope="col">{t('admin.users.created')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {users.map((user) => (
+          <tr key={user.id}>
+            <th scope="row" data-label={t('admin.users.name')}>
+              <Link to={`/admin/users/${user.id}`} className="admin-table__primary">
+                {personName(user)}
+              </Link>
+              <span className="admin-table__secondary">{user.email}</span>
+              {user.role === 'ADMIN' && <Badge tone="brand">{t('admin.users.admin')}</Badge>}
             </th>
-            <th scope="col">{t('admin.users.lastLogin')}</th>
-            <th scope="col">{t('admin.users.created')}</th>
+            <td data-label={t('admin.users.company')}>{user.companyName ?? '—'}</td>
+            <td data-label={t('admin.users.plan')}>{t(`numbers.plan.${user.plan}`)}</td>
+            <td data-label={t('admin.users.status')}>
+              <Badge tone={user.status === 'ACTIVE' ? 'success' : 'danger'}>{t(`admin.status.${user.status}`)}</Badge>
+            </td>
+            <td data-label={t('admin.users.numbers')} className="num">
+              {user.numbers}
+            </td>
+            <td data-label={t('admin.users.lastLogin')}>
+              {user.lastLogin ? formatRelative(user.lastLogin, locale) : t('admin.never')}
+            </td>
+            <td data-label={t('admin.users.created')}>{formatDate(user.createdAt, locale)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id}>
-              <th scope="row" data-label={t('admin.users.name')}>
-                <Link to={`/admin/users/${user.id}`} className="admin-table__primary">
-                  {personName(user)}
-                </Link>
-                <span className="admin-table__secondary">{user.email}</span>
-                {user.role === 'ADMIN' && <Badge tone="brand">{t('admin.users.admin')}</Badge>}
-              </th>
-              <td data-label={t('admin.users.company')}>{user.companyName ?? '—'}</td>
-              <td data-label={t('admin.users.plan')}>{t(`numbers.plan.${user.plan}`)}</td>
-              <td data-label={t('admin.users.status')}>
-                <Badge tone={user.status === 'ACTIVE' ? 'success' : 'danger'}>{t(`admin.status.${user.status}`)}</Badge>
-              </td>
-              <td data-label={t('admin.users.numbers')} className="num">
-                {user.numbers}
-              </td>
-              <td data-label={t('admin.users.lastLogin')}>
-                {user.lastLogin ? formatRelative(user.lastLogin, locale) : t('admin.never')}
-              </td>
-              <td data-label={t('admin.users.created')}>{formatDate(user.createdAt, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </table>
   );
 }

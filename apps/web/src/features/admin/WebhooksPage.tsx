@@ -9,11 +9,11 @@ import { Alert } from '../../shared/ui/Alert';
 import { Badge } from '../../shared/ui/Badge';
 import { Button } from '../../shared/ui/Button';
 import { SelectField } from '../../shared/ui/Field';
-import { LoadingBlock } from '../../shared/ui/Spinner';
-import { AdminSection, LoadError } from './AdminStates';
+import { AdminList } from './AdminList';
+import { AdminSection } from './AdminStates';
 import { adminApi } from './api';
 import { withChosen } from './format';
-import { Pager, PAGE_SIZE } from './Pager';
+import { PAGE_SIZE } from './Pager';
 import { refreshAdmin, useAdminWebhooks } from './use-admin';
 
 const OUTCOMES = ['processed', 'failed', 'pending'] as const;
@@ -88,48 +88,35 @@ export function WebhooksPage() {
         </SelectField>
       </form>
       {lastReplay && <ReplayResult replay={lastReplay} />}
-      {webhooks.isPending ? (
-        <LoadingBlock label={t('common.loading')} />
-      ) : webhooks.isError ? (
-        <LoadError error={webhooks.error} onRetry={() => void webhooks.refetch()} />
-      ) : (
-        <>
-          <p className="admin-count" aria-live="polite">
-            {webhooks.data.total === 1
-              ? t('admin.webhooks.countOne')
-              : t('admin.webhooks.count', { count: webhooks.data.total })}
-          </p>
-          {webhooks.data.webhooks.length === 0 ? (
-            <p className="muted">{t('admin.webhooks.none')}</p>
-          ) : (
-            <div
-              className={`admin-table-wrap${webhooks.isPlaceholderData ? ' admin-table-wrap--stale' : ''}`}
-              aria-busy={webhooks.isPlaceholderData || undefined}
-            >
-              <table className="admin-table admin-table--cards">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.webhooks.received')}</th>
-                    <th scope="col">{t('admin.webhooks.source')}</th>
-                    <th scope="col">{t('admin.webhooks.type')}</th>
-                    <th scope="col">{t('admin.webhooks.outcome')}</th>
-                    <th scope="col">{t('admin.webhooks.error')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('admin.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {webhooks.data.webhooks.map((row) => (
-                    <WebhookRow key={row.id} row={row} onReplayed={setLastReplay} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <Pager offset={offset} total={webhooks.data.total} onChange={setOffset} />
-        </>
-      )}
+      <AdminList
+        query={webhooks}
+        messages="admin.webhooks"
+        isEmpty={(page) => page.webhooks.length === 0}
+        offset={offset}
+        onOffsetChange={setOffset}
+      >
+        {(page) => (
+          <table className="admin-table admin-table--cards">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.webhooks.received')}</th>
+                <th scope="col">{t('admin.webhooks.source')}</th>
+                <th scope="col">{t('admin.webhooks.type')}</th>
+                <th scope="col">{t('admin.webhooks.outcome')}</th>
+                <th scope="col">{t('admin.webhooks.error')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('admin.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.webhooks.map((row) => (
+                <WebhookRow key={row.id} row={row} onReplayed={setLastReplay} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AdminList>
     </AdminSection>
   );
 }
