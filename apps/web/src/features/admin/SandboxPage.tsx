@@ -13,6 +13,8 @@ import { AdminSection, LoadError } from './AdminStates';
 import { adminApi } from './api';
 import { useAdminNumbers, useAdminOverview } from './use-admin';
 
+type FieldErrors = ReturnType<typeof fieldErrorsOf>;
+
 /** The outside world of the sandbox carrier: texts and calls to this instance's lines. */
 export function SandboxPage() {
   const t = useT();
@@ -63,25 +65,7 @@ function InboundSms({ listId }: { listId: string }) {
           send.mutate({ from, to, body });
         }}
       >
-        <TextField
-          label={t('admin.sandbox.from')}
-          value={from}
-          onChange={(event) => setFrom(event.target.value)}
-          inputMode="tel"
-          required
-          hint={t('admin.sandbox.fromHint')}
-          error={fields.from}
-        />
-        <TextField
-          label={t('admin.sandbox.to')}
-          value={to}
-          onChange={(event) => setTo(event.target.value)}
-          list={listId}
-          inputMode="tel"
-          required
-          hint={t('admin.sandbox.toHint')}
-          error={fields.to}
-        />
+        <Parties listId={listId} from={from} to={to} onFrom={setFrom} onTo={setTo} fields={fields} />
         <TextAreaField
           label={t('admin.sandbox.body')}
           value={body}
@@ -95,7 +79,7 @@ function InboundSms({ listId }: { listId: string }) {
           {t('admin.sandbox.sendSms')}
         </Button>
         {send.isSuccess && <Alert tone="success">{t('admin.sandbox.smsSent', { sid: send.data.messageSid })}</Alert>}
-        {send.isError && Object.keys(fields).length === 0 && <Alert tone="danger">{errorMessage(send.error, t)}</Alert>}
+        <FormError error={send.error} fields={fields} />
       </form>
     </Card>
   );
@@ -122,25 +106,7 @@ function InboundCall({ listId }: { listId: string }) {
           });
         }}
       >
-        <TextField
-          label={t('admin.sandbox.from')}
-          value={from}
-          onChange={(event) => setFrom(event.target.value)}
-          inputMode="tel"
-          required
-          hint={t('admin.sandbox.fromHint')}
-          error={fields.from}
-        />
-        <TextField
-          label={t('admin.sandbox.to')}
-          value={to}
-          onChange={(event) => setTo(event.target.value)}
-          list={listId}
-          inputMode="tel"
-          required
-          hint={t('admin.sandbox.toHint')}
-          error={fields.to}
-        />
+        <Parties listId={listId} from={from} to={to} onFrom={setFrom} onTo={setTo} fields={fields} />
         <TextField
           label={t('admin.sandbox.hangUp')}
           optionalLabel={t('admin.optional')}
@@ -155,8 +121,57 @@ function InboundCall({ listId }: { listId: string }) {
           {t('admin.sandbox.ring')}
         </Button>
         {ring.isSuccess && <Alert tone="success">{t('admin.sandbox.ringing', { sid: ring.data.callSid })}</Alert>}
-        {ring.isError && Object.keys(fields).length === 0 && <Alert tone="danger">{errorMessage(ring.error, t)}</Alert>}
+        <FormError error={ring.error} fields={fields} />
       </form>
     </Card>
   );
+}
+
+/** Who texts or calls (any number) and which of this instance's lines they reach. */
+function Parties({
+  listId,
+  from,
+  to,
+  onFrom,
+  onTo,
+  fields,
+}: {
+  listId: string;
+  from: string;
+  to: string;
+  onFrom: (from: string) => void;
+  onTo: (to: string) => void;
+  fields: FieldErrors;
+}) {
+  const t = useT();
+  return (
+    <>
+      <TextField
+        label={t('admin.sandbox.from')}
+        value={from}
+        onChange={(event) => onFrom(event.target.value)}
+        inputMode="tel"
+        required
+        hint={t('admin.sandbox.fromHint')}
+        error={fields.from}
+      />
+      <TextField
+        label={t('admin.sandbox.to')}
+        value={to}
+        onChange={(event) => onTo(event.target.value)}
+        list={listId}
+        inputMode="tel"
+        required
+        hint={t('admin.sandbox.toHint')}
+        error={fields.to}
+      />
+    </>
+  );
+}
+
+/** A failure no field explains (those show under their field). */
+function FormError({ error, fields }: { error: unknown; fields: FieldErrors }) {
+  const t = useT();
+  if (error === null || Object.keys(fields).length > 0) return null;
+  return <Alert tone="danger">{errorMessage(error, t)}</Alert>;
 }
