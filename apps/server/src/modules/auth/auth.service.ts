@@ -157,6 +157,16 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   /** Guessing a code is limited like guessing a password. */
+  /** The signed-in person's password again; attempts are limited so a stolen session cannot guess it. */
+  async function requirePassword(user: UserRow, password: string, field: string, message: string): Promise<void> {
+    const key = `password:${user.id}`;
+    await attempts.consume(key);
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      throw new AppError('INVALID_CREDENTIALS', message, { details: [{ field, message }] });
+    }
+    await attempts.clear(key);
+  }
+
   async function requireSecondFactor(user: UserRow, code: string, allowBackup: boolean): Promise<void> {
     const key = `2fa:${user.id}`;
     await attempts.consume(key);
@@ -300,14 +310,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async changePassword(auth: AccessClaims, input: ChangePasswordBody): Promise<void> {
       const user = await requireUser(auth.userId);
-      const key = `password:${user.id}`;
-      await attempts.consume(key);
-      if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        throw new AppError('INVALID_CREDENTIALS', 'Your current password is incorrect', {
-          details: [{ field: 'currentPassword', message: 'Your current password is incorrect' }],
-        });
-      }
-      await attempts.clear(key);
+      await requirePassword(user, input.currentPassword, 'currentPassword', 'Your current password is incorrect');
       if (input.newPassword === input.currentPassword) {
         throw validationError('newPassword', 'Choose a password different from your current one', 'PASSWORD_UNCHANGED');
       }
@@ -423,14 +426,7 @@ export function createAuthService(deps: AuthServiceDeps) {
      */
     async confirmIdentity(auth: AccessClaims, input: { password: string; code?: string | undefined }): Promise<void> {
       const user = await requireUser(auth.userId);
-      const key = `password:${user.id}`;
-      await attempts.consume(key);
-      if (!(await verifyPassword(user.passwordHash, input.password))) {
-        throw new AppError('INVALID_CREDENTIALS', 'Your password is incorrect', {
-          details: [{ field: 'password', message: 'Your password is incorrect' }],
-        });
-      }
-      await attempts.clear(key);
+      await requirePassword(user, input.password, 'password', 'Your password is incorrect');
       if (!user.twoFaEnabled) return;
       if (!input.code) {
         throw validationError(
