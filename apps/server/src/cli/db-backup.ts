@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/env.js';
-import { BackupError, writeBackup } from '../platform/db/backup.js';
+import { loadConfig } from '../config/env.js';
+import { writeBackup } from '../platform/db/backup.js';
 import { openDatabase } from '../platform/db/client.js';
+import { callerDir, runBackupCommand } from './backup-command.js';
 
-/** Paths given are relative to where the operator typed the command (npm runs scripts from the root). */
-const callerDir = process.env.INIT_CWD ?? process.cwd();
 const USAGE = 'usage: npm run db:backup -- [--out <file>]';
 
 /**
@@ -40,15 +39,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // A driver error names the failure (never the connection string); its detail is left out.
-    console.error(
-      error instanceof BackupError || error instanceof ConfigError || error instanceof TypeError
-        ? error.message
-        : `Backup failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runBackupCommand(main, 'Backup failed');

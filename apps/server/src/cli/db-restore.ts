@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/env.js';
-import { BackupError, restoreBackup } from '../platform/db/backup.js';
+import { loadConfig } from '../config/env.js';
+import { restoreBackup } from '../platform/db/backup.js';
 import { openDatabase } from '../platform/db/client.js';
+import { callerDir, runBackupCommand } from './backup-command.js';
 
-/** Paths given are relative to where the operator typed the command (npm runs scripts from the root). */
-const callerDir = process.env.INIT_CWD ?? process.cwd();
 const USAGE = 'usage: npm run db:restore -- --file <backup> [--force]';
 
 /**
@@ -43,15 +42,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // A driver error names the failure (never the connection string); its detail, which may quote row data, is left out.
-    console.error(
-      error instanceof BackupError || error instanceof ConfigError || error instanceof TypeError
-        ? error.message
-        : `Restore failed, no row was restored: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runBackupCommand(main, 'Restore failed, no row was restored');
