@@ -29,6 +29,16 @@ interface Section {
   records: ExportRecord[];
 }
 
+/** Where a one-table section comes from: the rows whose `owner` is the person, in `order`. */
+interface TableSection {
+  name: string;
+  describes: string;
+  table: PgTable;
+  owner: PgColumn;
+  order: PgColumn;
+  omitted?: readonly string[];
+}
+
 /** Messages are read and opened this many at a time, so a large history never sits in one query result. */
 const MESSAGE_BATCH = 1000;
 
@@ -158,78 +168,104 @@ export function createAccountExport(deps: AccountExportDeps) {
   }
   const keys = (table: PgTable, omitted?: readonly string[]) => Object.keys(columnsOf(table, omitted));
 
+  /** A section that is the person's rows of one table, less the columns never exported. */
+  async function fromTable(userId: string, spec: TableSection): Promise<Section> {
+    const { name, describes, table, owner, order, omitted } = spec;
+    return section(name, describes, keys(table, omitted), await rowsOf(table, owner, userId, order, omitted));
+  }
+
   return {
     /** The ZIP's bytes and the name it is offered under. */
     async build(userId: string): Promise<{ filename: string; zip: Uint8Array }> {
       const at = clock();
       const sections: Section[] = [
-        section(
-          'profile',
-          'your account',
-          keys(users, NOT_EXPORTED.users),
-          await rowsOf(users, users.id, userId, users.id, NOT_EXPORTED.users),
-        ),
-        section(
-          'numbers',
-          'your phone numbers, current and released',
-          keys(phoneNumbers),
-          await rowsOf(phoneNumbers, phoneNumbers.userId, userId, phoneNumbers.createdAt),
-        ),
-        section(
-          'port-requests',
-          'numbers you asked to bring from another operator',
-          keys(portRequests, NOT_EXPORTED.portRequests),
-          await rowsOf(portRequests, portRequests.userId, userId, portRequests.createdAt, NOT_EXPORTED.portRequests),
-        ),
-        section(
-          'contacts',
-          'your contacts, with their tags and notes',
-          keys(contacts, NOT_EXPORTED.contacts),
-          await rowsOf(contacts, contacts.userId, userId, contacts.createdAt, NOT_EXPORTED.contacts),
-        ),
+        await fromTable(userId, {
+          name: 'profile',
+          describes: 'your account',
+          table: users,
+          owner: users.id,
+          order: users.id,
+          omitted: NOT_EXPORTED.users,
+        }),
+        await fromTable(userId, {
+          name: 'numbers',
+          describes: 'your phone numbers, current and released',
+          table: phoneNumbers,
+          owner: phoneNumbers.userId,
+          order: phoneNumbers.createdAt,
+        }),
+        await fromTable(userId, {
+          name: 'port-requests',
+          describes: 'numbers you asked to bring from another operator',
+          table: portRequests,
+          owner: portRequests.userId,
+          order: portRequests.createdAt,
+          omitted: NOT_EXPORTED.portRequests,
+        }),
+        await fromTable(userId, {
+          name: 'contacts',
+          describes: 'your contacts, with their tags and notes',
+          table: contacts,
+          owner: contacts.userId,
+          order: contacts.createdAt,
+          omitted: NOT_EXPORTED.contacts,
+        }),
         section(
           'messages',
           'your text messages (SMS/MMS), sent and received',
           [...keys(messages, NOT_EXPORTED.messages), 'body', 'mediaUrls'],
           await messagesOf(userId),
         ),
-        section('calls', 'your calls', keys(calls), await rowsOf(calls, calls.userId, userId, calls.createdAt)),
-        section(
-          'invoices',
-          'your invoices, with their lines as issued',
-          keys(invoices),
-          await rowsOf(invoices, invoices.userId, userId, invoices.issuedAt),
-        ),
-        section(
-          'subscription',
-          'your plan',
-          keys(subscriptions),
-          await rowsOf(subscriptions, subscriptions.userId, userId, subscriptions.createdAt),
-        ),
-        section(
-          'usage',
-          'what your plan counted: call minutes, messages, numbers',
-          keys(usageRecords),
-          await rowsOf(usageRecords, usageRecords.userId, userId, usageRecords.createdAt),
-        ),
-        section(
-          'notifications',
-          'notifications shown to you',
-          keys(notifications),
-          await rowsOf(notifications, notifications.userId, userId, notifications.createdAt),
-        ),
-        section(
-          'notification-preferences',
-          'what reaches your devices',
-          keys(notificationPreferences),
-          await rowsOf(notificationPreferences, notificationPreferences.userId, userId, notificationPreferences.userId),
-        ),
-        section(
-          'devices',
-          'devices registered for notifications',
-          keys(deviceTokens, NOT_EXPORTED.deviceTokens),
-          await rowsOf(deviceTokens, deviceTokens.userId, userId, deviceTokens.createdAt, NOT_EXPORTED.deviceTokens),
-        ),
+        await fromTable(userId, {
+          name: 'calls',
+          describes: 'your calls',
+          table: calls,
+          owner: calls.userId,
+          order: calls.createdAt,
+        }),
+        await fromTable(userId, {
+          name: 'invoices',
+          describes: 'your invoices, with their lines as issued',
+          table: invoices,
+          owner: invoices.userId,
+          order: invoices.issuedAt,
+        }),
+        await fromTable(userId, {
+          name: 'subscription',
+          describes: 'your plan',
+          table: subscriptions,
+          owner: subscriptions.userId,
+          order: subscriptions.createdAt,
+        }),
+        await fromTable(userId, {
+          name: 'usage',
+          describes: 'what your plan counted: call minutes, messages, numbers',
+          table: usageRecords,
+          owner: usageRecords.userId,
+          order: usageRecords.createdAt,
+        }),
+        await fromTable(userId, {
+          name: 'notifications',
+          describes: 'notifications shown to you',
+          table: notifications,
+          owner: notifications.userId,
+          order: notifications.createdAt,
+        }),
+        await fromTable(userId, {
+          name: 'notification-preferences',
+          describes: 'what reaches your devices',
+          table: notificationPreferences,
+          owner: notificationPreferences.userId,
+          order: notificationPreferences.userId,
+        }),
+        await fromTable(userId, {
+          name: 'devices',
+          describes: 'devices registered for notifications',
+          table: deviceTokens,
+          owner: deviceTokens.userId,
+          order: deviceTokens.createdAt,
+          omitted: NOT_EXPORTED.deviceTokens,
+        }),
         section(
           'sessions',
           'where you signed in',
