@@ -20,7 +20,7 @@ import type { Mailer } from '../../platform/email/mailer.js';
 import { AppError, validationError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime/socket-server.js';
 import { passwordResetEmail, securityNoticeEmail, twoFactorResetEmail, verificationEmail } from './auth-emails.js';
-import type { AuthRepository, UserRow } from './auth.repository.js';
+import type { AuthRepository, RefreshTokenRow, UserRow } from './auth.repository.js';
 import { describeDevice } from './device.js';
 import type { AttemptLimiter } from './attempt-limiter.js';
 import { hashPassword, passwordWeakness, verifyAgainstDecoy, verifyPassword } from './password.js';
@@ -57,6 +57,20 @@ export interface AuthServiceDeps {
   log: { warn(obj: object, msg: string): void };
   /** Sets up what a new account starts with elsewhere (its FREE subscription). */
   onAccountCreated: (userId: string) => Promise<unknown>;
+}
+
+/** A signed-in device as its owner and operators see it: never the token. */
+function toSessionDto(row: RefreshTokenRow): Omit<SessionList['sessions'][number], 'current'> {
+  return {
+    id: row.familyId,
+    deviceId: row.deviceId,
+    deviceName: row.deviceName,
+    ipAddress: row.ipAddress,
+    userAgent: row.userAgent,
+    createdAt: row.sessionStartedAt.toISOString(),
+    lastUsedAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+  };
 }
 
 export function toUserDto(row: UserRow): User {
@@ -405,17 +419,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async listSessions(auth: AccessClaims, page: Pagination): Promise<SessionList> {
       const { rows, total } = await repo.listActiveSessions(auth.userId, clock(), page);
-      const sessions = rows.map((row) => ({
-        id: row.familyId,
-        deviceId: row.deviceId,
-        deviceName: row.deviceName,
-        ipAddress: row.ipAddress,
-        userAgent: row.userAgent,
-        createdAt: row.sessionStartedAt.toISOString(),
-        lastUsedAt: row.createdAt.toISOString(),
-        expiresAt: row.expiresAt.toISOString(),
-        current: row.familyId === auth.sessionId,
-      }));
+      const sessions = rows.map((row) => ({ ...toSessionDto(row), current: row.familyId === auth.sessionId }));
       return { sessions, total };
     },
 
@@ -453,16 +457,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** Operators: the person's signed-in devices (no token, ever). */
     async sessionsOf(userId: string, page: Pagination): Promise<Omit<SessionList['sessions'][number], 'current'>[]> {
       const { rows } = await repo.listActiveSessions(userId, clock(), page);
-      return rows.map((row) => ({
-        id: row.familyId,
-        deviceId: row.deviceId,
-        deviceName: row.deviceName,
-        ipAddress: row.ipAddress,
-        userAgent: row.userAgent,
-        createdAt: row.sessionStartedAt.toISOString(),
-        lastUsedAt: row.createdAt.toISOString(),
-        expiresAt: row.expiresAt.toISOString(),
-      }));
+      return rows.map(toSessionDto);
     },
 
     /** Operators (a suspension): every session of the person ends now, and their open apps are told. */
