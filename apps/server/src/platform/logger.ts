@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { FastifyRequest } from 'fastify';
 import type { LoggerOptions } from 'pino';
 
@@ -41,10 +42,26 @@ function serializeRequest(request: FastifyRequest) {
   };
 }
 
+/**
+ * A failed query's parameters are the data it carried (phone numbers, emails,
+ * sealed texts): its message, stack and own fields repeat them. Keep the
+ * statement and the database's reason, wherever it sits among the causes.
+ * (pino's own serializer also copies every cause's message into the outer one.)
+ */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const cause = error.cause === undefined ? {} : { cause: serializeError(error.cause) };
+  if (error instanceof DrizzleQueryError) {
+    return { type: 'DrizzleQueryError', message: `Failed query: ${error.query}`, ...cause };
+  }
+  const own = Object.fromEntries(Object.entries(error).filter(([key]) => key !== 'cause'));
+  return { ...own, type: error.constructor.name, message: error.message, stack: error.stack, ...cause };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: { req: serializeRequest as never },
+    serializers: { req: serializeRequest as never, err: serializeError as never },
   };
 }
