@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { dehydrate, QueryClient, QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import { persistQueries, restoreQueries, type PersistedQueries, type PersistenceOptions } from './query-persistence';
 
@@ -49,6 +49,35 @@ describe('query persistence', () => {
     await restoreQueries(next, store, options());
     expect(next.getQueryData(['messages', 'thread', 'a', 'b'])).toEqual({ messages: ['hello'] });
     expect(next.getQueryData(['billing', 'plans'])).toBeUndefined();
+  });
+
+  it('has a screen read a kept query again, whatever its staleTime: the copy may predate a last change', async () => {
+    const store = memoryStore({
+      buster: 'v1',
+      savedAt: NOW,
+      state: (() => {
+        const before = new QueryClient();
+        before.setQueryData(['messages', 'thread', 'a', 'b'], { messages: ['before the edit'] });
+        return dehydrate(before);
+      })(),
+    });
+    const next = new QueryClient();
+    await restoreQueries(next, store, options());
+    const queryFn = vi.fn(async () => ({ messages: ['after the edit'] }));
+    const observer = new QueryObserver(next, {
+      queryKey: ['messages', 'thread', 'a', 'b'],
+      queryFn,
+      staleTime: 60_000,
+    });
+    // The kept copy shows at once…
+    expect(observer.getCurrentResult().data).toEqual({ messages: ['before the edit'] });
+    const unsubscribe = observer.subscribe(() => undefined);
+    // …and the server's answer replaces it.
+    await vi.waitFor(() =>
+      expect(next.getQueryData(['messages', 'thread', 'a', 'b'])).toEqual({ messages: ['after the edit'] }),
+    );
+    unsubscribe();
+    expect(queryFn).toHaveBeenCalledTimes(1);
   });
 
   it('writes the last changes at once when the page goes away, not after the throttle', async () => {

@@ -26,8 +26,9 @@ export interface PersistenceOptions {
 }
 
 /**
- * Puts the kept queries back into the cache, before the screens fetch. Data
- * too old, from another build, or kept while nobody was signed in is dropped.
+ * Puts the kept queries back into the cache, before the screens fetch, marked
+ * stale. Data too old, from another build, or kept while nobody was signed in
+ * is dropped.
  */
 export async function restoreQueries(
   queryClient: QueryClient,
@@ -47,6 +48,11 @@ export async function restoreQueries(
       return;
     }
     hydrate(queryClient, kept.state);
+    // Shown at once, read again as soon as a screen uses them: the copy may be older than its save time says
+    // (a change made just before a reload can miss the last write), and a query's staleTime must not keep it.
+    for (const query of kept.state.queries) {
+      await queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true, refetchType: 'none' });
+    }
   } catch {
     // Unreadable (a private window, a full disk, another shape): start with an empty cache.
     await store.remove().catch(() => undefined);
