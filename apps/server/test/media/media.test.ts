@@ -65,7 +65,11 @@ describe('MMS media', () => {
     const media = (await upload(owner.accessToken, PNG)).json();
     expectError(await call(t, 'GET', `/api/media/${media.id}`, { token: stranger.accessToken }), 404, 'NOT_FOUND');
     expectError(await t.app.inject({ method: 'GET', url: `/api/media/${media.id}` }), 404, 'NOT_FOUND');
-    const tampered = pathOf(media.url).replace(/signature=.(.*)$/, 'signature=x$1');
+    // A different first character, whatever it was (a signature starting with 'x' once made this no change at all).
+    const tampered = pathOf(media.url).replace(
+      /signature=(.)/,
+      (_, first: string) => `signature=${first === 'x' ? 'y' : 'x'}`,
+    );
     expectError(await t.app.inject({ method: 'GET', url: tampered }), 404, 'NOT_FOUND');
     t.clock.advance(8 * 24 * 3600_000);
     try {
